@@ -1,0 +1,189 @@
+// Every environment variable the service reads, parsed once at start. A bad value stops the
+// process with one line naming the variable; nothing else in the code reads process.env.
+import { z } from 'zod';
+
+const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+const LOCAL_TWILIO_AUTH_TOKEN = 'local-stand-in-auth-token';
+const LOCAL_TWILIO_VERIFY_SERVICE_SID = 'VA00000000000000000000000000000000';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+const optionalUrl = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value))
+  .pipe(z.url().optional());
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: optionalUrl,
+  DATABASE_URL: z
+    .string()
+    .default('postgres://postgres@127.0.0.1:5432/postgres')
+    .pipe(z.url().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .pipe(z.url().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+  TWILIO_ACCOUNT_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalString,
+  TWILIO_WHATSAPP_FROM: z
+    .string()
+    .default('whatsapp:+14155238886')
+    .pipe(z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/, 'must be whatsapp:+E164')),
+  TWILIO_VERIFY_SERVICE_SID: optionalString.pipe(
+    z
+      .string()
+      .regex(/^VA[0-9a-fA-F]{32}$/, 'must look like VA followed by 32 hex digits')
+      .optional(),
+  ),
+  TWILIO_API_BASE_URL: optionalUrl,
+  TWILIO_VERIFY_BASE_URL: optionalUrl,
+  TWILIO_VERIFY_CHANNEL: z.enum(['sms', 'whatsapp', 'call']).default('sms'),
+  BULL_BOARD_USER: optionalString,
+  BULL_BOARD_PASSWORD: optionalString,
+  BULL_BOARD_READ_ONLY: booleanFlag,
+  INTERNAL_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  METRICS_TOKEN: optionalString,
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+  OUTBOX_TRANSPORT: z.enum(['redis', 'http']).default('redis'),
+  OUTBOX_HTTP_URL: optionalUrl,
+  OUTBOX_HTTP_SECRET: optionalString,
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  CLAIM_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
+  OUTBOUND_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10000).default(50),
+  // Namespaces every Redis key (BullMQ's and the service's own), so several deployments or test
+  // runs can share one Redis.
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, - and _ only')
+    .default('wh'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type TwilioConfig = {
+  /** "local": the built-in stand-in (no account needed); "remote": real credentials. */
+  mode: 'local' | 'remote';
+  accountSid: string;
+  authToken: string;
+  whatsappFrom: string;
+  verifyServiceSid: string;
+  verifyChannel: 'sms' | 'whatsapp' | 'call';
+  apiBaseUrl: string | undefined;
+  verifyBaseUrl: string | undefined;
+};
+
+export type Config = {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  publicBaseUrl: string;
+  databaseUrl: string;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  twilio: TwilioConfig;
+  bullBoard: { user: string; password: string; readOnly: boolean } | undefined;
+  internalApiToken: string | undefined;
+  metricsToken: string | undefined;
+  outbox: {
+    retentionDays: number;
+    transport: 'redis' | 'http';
+    httpUrl: string | undefined;
+    httpSecret: string | undefined;
+    maxAttempts: number;
+  };
+  claimWindowDays: number;
+  workerConcurrency: number;
+  outboundMessagesPerSecond: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+};
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Parses the environment; throws a ConfigError whose message is one line naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid environment variable ${name}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const fail = (name: string, message: string): never => {
+    throw new ConfigError(`Invalid environment variable ${name}: ${message}`);
+  };
+
+  const hasCredentials = e.TWILIO_ACCOUNT_SID !== undefined || e.TWILIO_AUTH_TOKEN !== undefined;
+  if (hasCredentials && e.TWILIO_ACCOUNT_SID === undefined)
+    fail('TWILIO_ACCOUNT_SID', 'required with TWILIO_AUTH_TOKEN');
+  if (hasCredentials && e.TWILIO_AUTH_TOKEN === undefined)
+    fail('TWILIO_AUTH_TOKEN', 'required with TWILIO_ACCOUNT_SID');
+  if (e.NODE_ENV === 'production') {
+    // The local stand-in must never answer for real passengers.
+    if (!hasCredentials) fail('TWILIO_ACCOUNT_SID', 'required in production (the local Twilio stand-in is refused)');
+    if (e.TWILIO_VERIFY_SERVICE_SID === undefined) fail('TWILIO_VERIFY_SERVICE_SID', 'required in production');
+    if (e.PUBLIC_BASE_URL === undefined)
+      fail('PUBLIC_BASE_URL', 'required in production (webhook signatures are checked against it)');
+    if (e.INTERNAL_API_TOKEN === undefined) fail('INTERNAL_API_TOKEN', 'required in production');
+  }
+  if (e.OUTBOX_TRANSPORT === 'http' && e.OUTBOX_HTTP_URL === undefined)
+    fail('OUTBOX_HTTP_URL', 'required when OUTBOX_TRANSPORT=http');
+  if (e.OUTBOX_TRANSPORT === 'http' && e.OUTBOX_HTTP_SECRET === undefined)
+    fail('OUTBOX_HTTP_SECRET', 'required when OUTBOX_TRANSPORT=http');
+  if ((e.BULL_BOARD_USER === undefined) !== (e.BULL_BOARD_PASSWORD === undefined)) {
+    fail(
+      e.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD',
+      'BULL_BOARD_USER and BULL_BOARD_PASSWORD go together',
+    );
+  }
+
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    twilio: {
+      mode: hasCredentials ? 'remote' : 'local',
+      accountSid: e.TWILIO_ACCOUNT_SID ?? LOCAL_TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN ?? LOCAL_TWILIO_AUTH_TOKEN,
+      whatsappFrom: e.TWILIO_WHATSAPP_FROM,
+      verifyServiceSid: e.TWILIO_VERIFY_SERVICE_SID ?? LOCAL_TWILIO_VERIFY_SERVICE_SID,
+      verifyChannel: e.TWILIO_VERIFY_CHANNEL,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+      verifyBaseUrl: e.TWILIO_VERIFY_BASE_URL,
+    },
+    bullBoard:
+      e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
+        ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD, readOnly: e.BULL_BOARD_READ_ONLY }
+        : undefined,
+    internalApiToken: e.INTERNAL_API_TOKEN,
+    metricsToken: e.METRICS_TOKEN,
+    outbox: {
+      retentionDays: e.OUTBOX_RETENTION_DAYS,
+      transport: e.OUTBOX_TRANSPORT,
+      httpUrl: e.OUTBOX_HTTP_URL,
+      httpSecret: e.OUTBOX_HTTP_SECRET,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
+    claimWindowDays: e.CLAIM_WINDOW_DAYS,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    outboundMessagesPerSecond: e.OUTBOUND_MESSAGES_PER_SECOND,
+    logLevel: e.LOG_LEVEL,
+  };
+}

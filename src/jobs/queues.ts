@@ -1,0 +1,105 @@
+// Every queue and job name, its payload schema and its default options: the only place they are
+// defined. Job data carries only what its worker needs, never an OTP code.
+import { z } from 'zod';
+import type { DefaultJobOptions } from 'bullmq';
+
+export const QUEUE = {
+  inbound: 'inbound-messages',
+  messageStatus: 'message-status',
+  verification: 'verifications',
+  outbound: 'outbound-messages',
+  preferenceUpdate: 'preference-updates',
+  outboxRelay: 'outbox-relay',
+  outboxRetention: 'outbox-retention',
+} as const;
+export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
+
+export const JOB = {
+  inboundMessage: 'inbound-message',
+  messageStatus: 'message-status',
+  startVerification: 'start-verification',
+  checkVerification: 'check-verification',
+  sendMessage: 'send-message',
+  updatePreference: 'update-preference',
+  relayOutbox: 'relay-outbox',
+  purgeOutbox: 'purge-outbox',
+} as const;
+
+const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
+const messageSid = z.string().regex(/^(SM|MM|IM)[0-9a-fA-F]{32}$/);
+const e164 = z.string().regex(/^\+[1-9][0-9]{1,14}$/);
+
+/** One inbound WhatsApp message, as the webhook accepted it. */
+export const inboundMessageSchema = z.object({
+  messageSid,
+  from: whatsAppAddress,
+  to: whatsAppAddress,
+  body: z.string().max(4096),
+  profileName: z.string().max(256).optional(),
+  media: z.array(z.object({ url: z.url(), contentType: z.string().max(255) })).max(10),
+  receivedAt: z.iso.datetime(),
+});
+export type InboundMessageJob = z.infer<typeof inboundMessageSchema>;
+
+/** Twilio's delivery status callback for a message we sent. */
+export const messageStatusSchema = z.object({
+  messageSid,
+  messageStatus: z.string().max(32),
+  errorCode: z.string().max(16).optional(),
+  receivedAt: z.iso.datetime(),
+});
+export type MessageStatusJob = z.infer<typeof messageStatusSchema>;
+
+/** Ask Twilio Verify to send a code to the number. */
+export const startVerificationSchema = z.object({
+  phoneNumber: e164,
+  correlationId: z.string().max(64),
+});
+export type StartVerificationJob = z.infer<typeof startVerificationSchema>;
+
+/**
+ * Check the code the passenger typed. The code itself is not here: the job names the inbound
+ * message that carried it and the worker reads it from there.
+ */
+export const checkVerificationSchema = z.object({
+  phoneNumber: e164,
+  inboundMessageSid: messageSid,
+  correlationId: z.string().max(64),
+});
+export type CheckVerificationJob = z.infer<typeof checkVerificationSchema>;
+
+/** One outbound WhatsApp message. The idempotency key stops a retried job sending twice. */
+export const sendMessageSchema = z.object({
+  to: whatsAppAddress,
+  body: z.string().min(1).max(1600),
+  idempotencyKey: z.string().max(128),
+  /** Proactive messages are dropped for users who sent STOP; replies are not proactive. */
+  proactive: z.boolean().default(false),
+  correlationId: z.string().max(64).optional(),
+});
+export type SendMessageJob = z.infer<typeof sendMessageSchema>;
+
+/** Write one preference and its user.preferences_updated event in one transaction. */
+export const updatePreferenceSchema = z.object({
+  userId: z.uuid(),
+  key: z.string().max(100),
+  value: z.unknown(),
+  correlationId: z.string().max(64).optional(),
+});
+export type UpdatePreferenceJob = z.infer<typeof updatePreferenceSchema>;
+
+export const relayOutboxSchema = z.object({}).passthrough();
+export const purgeOutboxSchema = z.object({}).passthrough();
+
+/**
+ * Defaults for every queue: retries with exponential backoff (BullMQ adds jitter through the
+ * backoff option), and completed/failed jobs kept long enough for operators to inspect them
+ * in Bull Board without letting Redis grow without bound.
+ */
+export const defaultJobOptions: DefaultJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+};

@@ -1,0 +1,20 @@
+// The one object every route and processor receives. Built only in src/main (composition roots).
+import type { Pool } from 'pg';
+import type { Redis } from 'ioredis';
+import type { Config } from '../config';
+import type { Clock } from '../clock';
+import type { Logger } from '../logger';
+import type { Queues } from '../jobs/make-queues';
+import type { RedisKeys } from '../jobs/redis-keys';
+import type { TwilioGateway } from '../twilio/gateway';
+
+export type Deps = {
+  config: Config;
+  db: Pool;
+  redis: Redis;
+  queues: Queues;
+  keys: RedisKeys;
+  twilio: TwilioGateway;
+  logger: Logger;
+  clock: Clock;
+};

@@ -1,0 +1,156 @@
+// whatsapp_handler.outbox_events: domain events written in the same transaction as the change
+// they describe, then claimed, published and marked by the relay.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/pool';
+
+export type AggregateType = 'user' | 'journey' | 'claim';
+
+export type NewOutboxEvent = {
+  aggregateType: AggregateType;
+  aggregateId: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+  /** The inbound MessageSid (or other request id) that caused the change. */
+  correlationId?: string | null;
+};
+
+export type OutboxEvent = {
+  id: string;
+  seq: string;
+  aggregateType: AggregateType;
+  aggregateId: string;
+  eventType: string;
+  payload: Record<string, unknown>;
+  correlationId: string | null;
+  attempts: number;
+  createdAt: Date;
+};
+
+type OutboxRow = {
+  id: string;
+  seq: string;
+  aggregate_type: AggregateType;
+  aggregate_id: string;
+  event_type: string;
+  payload: Record<string, unknown>;
+  correlation_id: string | null;
+  attempts: number;
+  created_at: Date;
+};
+
+function toEvent(row: OutboxRow): OutboxEvent {
+  return {
+    id: row.id,
+    seq: row.seq,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    eventType: row.event_type,
+    payload: row.payload,
+    correlationId: row.correlation_id,
+    attempts: row.attempts,
+    createdAt: row.created_at,
+  };
+}
+
+/** Appends an event; call it with the transaction client that makes the change. */
+export async function appendEvent(db: Queryable, event: NewOutboxEvent): Promise<{ id: string }> {
+  const id = randomUUID();
+  await db.query(
+    `insert into whatsapp_handler.outbox_events
+       (id, aggregate_type, aggregate_id, event_type, payload, correlation_id)
+     values ($1::uuid, $2::varchar, $3::uuid, $4::varchar, $5::jsonb, $6::varchar)`,
+    [
+      id,
+      event.aggregateType,
+      event.aggregateId,
+      event.eventType,
+      JSON.stringify(event.payload),
+      event.correlationId ?? null,
+    ],
+  );
+  return { id };
+}
+
+/**
+ * Locks up to `limit` due events, oldest first, for publishing. Must run inside a transaction;
+ * the locks last until it ends. Only the oldest unpublished event of each aggregate is eligible,
+ * so an aggregate's events go out in order and one that is failing or parked is never overtaken,
+ * and two relays never claim the same event (SKIP LOCKED).
+ */
+export async function claimDueEvents(db: Queryable, options: { limit: number; now: Date }): Promise<OutboxEvent[]> {
+  const { rows } = await db.query<OutboxRow>(
+    `select e.id, e.seq::text as seq, e.aggregate_type, e.aggregate_id, e.event_type, e.payload,
+            e.correlation_id, e.attempts, e.created_at
+       from whatsapp_handler.outbox_events e
+      where e.published_at is null
+        and e.parked_at is null
+        and e.next_attempt_at <= $1::timestamptz
+        and not exists (
+              select 1
+                from whatsapp_handler.outbox_events earlier
+               where earlier.aggregate_id = e.aggregate_id
+                 and earlier.published_at is null
+                 and earlier.seq < e.seq)
+      order by e.seq
+      limit $2::int
+      for update of e skip locked`,
+    [options.now, options.limit],
+  );
+  return rows.map(toEvent);
+}
+
+export async function markPublished(db: Queryable, ids: readonly string[], publishedAt: Date): Promise<number> {
+  if (ids.length === 0) return 0;
+  const { rowCount } = await db.query(
+    `update whatsapp_handler.outbox_events
+        set published_at = $2::timestamptz, last_error = null
+      where id = any($1::uuid[]) and published_at is null`,
+    [ids, publishedAt],
+  );
+  return rowCount ?? 0;
+}
+
+/** Records a failed attempt: retried at nextAttemptAt, or parked when `park` is set. */
+export async function recordPublishFailure(
+  db: Queryable,
+  failure: { id: string; error: string; nextAttemptAt: Date; park: boolean; now: Date },
+): Promise<void> {
+  await db.query(
+    `update whatsapp_handler.outbox_events
+        set attempts = attempts + 1,
+            last_error = left($2::text, 2000),
+            next_attempt_at = $3::timestamptz,
+            parked_at = case when $4::boolean then $5::timestamptz else null end
+      where id = $1::uuid and published_at is null`,
+    [failure.id, failure.error, failure.nextAttemptAt, failure.park, failure.now],
+  );
+}
+
+/** An operator's retry of a parked event: it becomes due now with a fresh attempt count. */
+export async function unparkEvent(db: Queryable, id: string, now: Date): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update whatsapp_handler.outbox_events
+        set parked_at = null, attempts = 0, next_attempt_at = $2::timestamptz
+      where id = $1::uuid and parked_at is not null and published_at is null`,
+    [id, now],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * Deletes at most `batchSize` events published before `cutoff`, oldest first. Unpublished and
+ * parked events are never touched. Returns how many rows went; callers loop while it is full.
+ */
+export async function purgePublishedBefore(db: Queryable, cutoff: Date, batchSize: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from whatsapp_handler.outbox_events
+      where id in (
+              select id
+                from whatsapp_handler.outbox_events
+               where published_at < $1::timestamptz
+               order by published_at
+               limit $2::int)`,
+    [cutoff, batchSize],
+  );
+  return rowCount ?? 0;
+}

@@ -1,0 +1,74 @@
+// whatsapp_handler.users: one row per registered passenger, created only after consent.
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/pool';
+import { PG_UNIQUE_VIOLATION, pgErrorCode } from '../db/pg-errors';
+import { InvalidPhoneNumberError, UserAlreadyExistsError } from '../errors';
+import { isE164 } from '../phone';
+
+export type User = {
+  id: string;
+  phoneNumber: string;
+  verifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type UserRow = { id: string; phone_number: string; verified_at: Date | null; created_at: Date; updated_at: Date };
+
+const COLUMNS = 'id, phone_number, verified_at, created_at, updated_at';
+
+function toUser(row: UserRow): User {
+  return {
+    id: row.id,
+    phoneNumber: row.phone_number,
+    verifiedAt: row.verified_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export async function findUserById(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(`select ${COLUMNS} from whatsapp_handler.users where id = $1::uuid`, [id]);
+  return rows[0] && toUser(rows[0]);
+}
+
+export async function findUserByPhone(db: Queryable, phoneNumber: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `select ${COLUMNS} from whatsapp_handler.users where phone_number = $1::varchar`,
+    [phoneNumber],
+  );
+  return rows[0] && toUser(rows[0]);
+}
+
+/** Inserts a user; throws UserAlreadyExistsError when the phone number is taken. */
+export async function createUser(db: Queryable, input: { phoneNumber: string; id?: string }): Promise<User> {
+  if (!isE164(input.phoneNumber)) throw new InvalidPhoneNumberError(input.phoneNumber);
+  try {
+    const { rows } = await db.query<UserRow>(
+      `insert into whatsapp_handler.users (id, phone_number) values ($1::uuid, $2::varchar) returning ${COLUMNS}`,
+      [input.id ?? randomUUID(), input.phoneNumber],
+    );
+    return toUser(rows[0]!);
+  } catch (error) {
+    if (pgErrorCode(error) === PG_UNIQUE_VIOLATION) throw new UserAlreadyExistsError();
+    throw error;
+  }
+}
+
+/** Sets verified_at once; returns the user, or undefined when no such user exists. */
+export async function markUserVerified(db: Queryable, id: string, verifiedAt: Date): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `update whatsapp_handler.users
+        set verified_at = coalesce(verified_at, $2::timestamptz), updated_at = now()
+      where id = $1::uuid
+      returning ${COLUMNS}`,
+    [id, verifiedAt],
+  );
+  return rows[0] && toUser(rows[0]);
+}
+
+/** Deletes the user (preferences cascade); returns whether a row was deleted. */
+export async function deleteUser(db: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await db.query(`delete from whatsapp_handler.users where id = $1::uuid`, [id]);
+  return rowCount === 1;
+}

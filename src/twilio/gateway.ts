@@ -1,0 +1,31 @@
+// The narrow seam between the service and Twilio: the real client (twilio-client.ts) and the local
+// stand-in both sit behind it. Errors carry Twilio's own numeric code (20404, 60202, 21211, ...).
+export type SentMessage = { sid: string; status: string };
+export type VerificationStatus =
+  'pending' | 'approved' | 'canceled' | 'max_attempts_reached' | 'deleted' | 'failed' | 'expired';
+
+export interface TwilioGateway {
+  sendMessage(input: { to: string; body: string; statusCallback?: string }): Promise<SentMessage>;
+  startVerification(input: {
+    to: string;
+    channel: 'sms' | 'whatsapp' | 'call';
+  }): Promise<{ sid: string; status: VerificationStatus }>;
+  checkVerification(input: { to: string; code: string }): Promise<{ status: VerificationStatus; valid: boolean }>;
+}
+
+/** A Twilio API error: `status` is the HTTP status, `code` Twilio's error code. */
+export class TwilioApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: number | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TwilioApiError';
+  }
+
+  /** 429, 5xx and network failures are worth retrying; other 4xx are not. */
+  get retryable(): boolean {
+    return this.status === 429 || this.status >= 500 || this.status === 0;
+  }
+}
