@@ -5,27 +5,40 @@ import type { Redis } from 'ioredis';
 import type { RedisKeys } from './redis-keys';
 
 // Sequence keys outlive the 24 h conversation state, so a late retry still finds its number.
-const SEQUENCE_TTL_SECONDS = 7 * 24 * 3600;
+export const SEQUENCE_TTL_SECONDS = 7 * 24 * 3600;
 
-// KEYS[1] message-seq:<sid>, KEYS[2] sender-seq:<phone>; ARGV[1] ttl.
-// A MessageSid seen before keeps its first number, so a redelivery never leaves a gap.
+// KEYS[1] message-seq:<sid>, KEYS[2] sender-seq:<phone>, KEYS[3] sender-arrivals:<phone>,
+// KEYS[4] sender-next:<phone>; ARGV[1] ttl, ARGV[2] sid.
+// A MessageSid seen before keeps its first number, so a redelivery never leaves a gap. The
+// arrivals hash lets the worker find the job a lane waits for; the sender's sequence and
+// next-due number always share one expiry, so they lapse together and restart at 1 together.
 const RECORD_ARRIVAL = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return tonumber(existing) end
 local seq = redis.call('INCR', KEYS[2])
 redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[4], ARGV[1])
+redis.call('HSET', KEYS[3], seq, ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[1])
 redis.call('SET', KEYS[1], seq, 'EX', ARGV[1])
 return seq
 `;
 
 type WithArrivalCommand = Redis & {
-  recordArrival(messageKey: string, senderKey: string, ttl: number): Promise<number>;
+  recordArrival(
+    messageKey: string,
+    senderKey: string,
+    arrivalsKey: string,
+    nextKey: string,
+    ttl: number,
+    messageSid: string,
+  ): Promise<number>;
 };
 
 function withCommand(redis: Redis): WithArrivalCommand {
   const candidate = redis as WithArrivalCommand;
   if (typeof candidate.recordArrival !== 'function') {
-    redis.defineCommand('recordArrival', { numberOfKeys: 2, lua: RECORD_ARRIVAL });
+    redis.defineCommand('recordArrival', { numberOfKeys: 4, lua: RECORD_ARRIVAL });
   }
   return candidate;
 }
@@ -39,7 +52,10 @@ export function recordArrival(
   return withCommand(redis).recordArrival(
     keys.messageSequence(message.messageSid),
     keys.senderSequence(message.phone),
+    keys.senderArrivals(message.phone),
+    keys.senderNext(message.phone),
     SEQUENCE_TTL_SECONDS,
+    message.messageSid,
   );
 }
 

@@ -72,3 +72,21 @@ export async function deleteUser(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(`delete from whatsapp_handler.users where id = $1::uuid`, [id]);
   return rowCount === 1;
 }
+
+/** Reads and row-locks a user until the transaction ends; undefined when no such user exists. */
+export async function lockUserById(db: Queryable, id: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `select ${COLUMNS} from whatsapp_handler.users where id = $1::uuid for update`,
+    [id],
+  );
+  return rows[0] && toUser(rows[0]);
+}
+
+/** Reads and row-locks the user with this phone number until the transaction ends. */
+export async function lockUserByPhone(db: Queryable, phoneNumber: string): Promise<User | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `select ${COLUMNS} from whatsapp_handler.users where phone_number = $1::varchar for update`,
+    [phoneNumber],
+  );
+  return rows[0] && toUser(rows[0]);
+}

@@ -1,0 +1,35 @@
+// Twilio's delivery status callbacks feed the delivery metrics. Each (message, status) pair is
+// counted once, however often Twilio or a retry delivers it.
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Deps } from '../../main/deps';
+import { messageStatusSchema, QUEUE } from '../queues';
+
+// Twilio stops sending callbacks for a message within hours; a day covers every redelivery.
+const SEEN_TTL_SECONDS = 24 * 3600;
+const FAILED_STATUSES = new Set(['failed', 'undelivered']);
+
+export type MessageStatusResult = { counted: boolean };
+
+export function makeMessageStatusProcessor(deps: Deps) {
+  return async function messageStatus(job: Job): Promise<MessageStatusResult> {
+    const parsed = messageStatusSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('invalid message-status payload');
+    const { messageSid, messageStatus: status, errorCode } = parsed.data;
+
+    const fresh = await deps.redis.set(
+      deps.keys.messageStatusSeen(messageSid, status),
+      '1',
+      'EX',
+      SEEN_TTL_SECONDS,
+      'NX',
+    );
+    if (fresh === null) return { counted: false };
+
+    if (FAILED_STATUSES.has(status) || errorCode !== undefined) {
+      deps.logger
+        .child({ queue: QUEUE.messageStatus, jobId: job.id })
+        .warn({ messageSid, status, errorCode }, 'outbound message not delivered');
+    }
+    return { counted: true };
+  };
+}
