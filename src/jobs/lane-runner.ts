@@ -1,0 +1,136 @@
+// Runs one job in its sender's lane (src/jobs/sender-lane.ts): numbers it if the webhook could
+// not, sends it back to the delayed set until its turn, holds the sender's lock while it works,
+// and moves the lane on after success or after the last failed attempt.
+// Design: docs/decisions/0010-sender-lanes.md.
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Job, UnrecoverableError, type Queue } from 'bullmq';
+import type { Deps } from '../main/deps';
+import { maskPhone } from '../phone';
+import { arrivalOf, recordArrival } from './sender-arrival';
+import {
+  finishTurn,
+  gapAge,
+  messageSidOfArrival,
+  releaseLock,
+  renewLock,
+  skipArrival,
+  takeTurn,
+  type LaneMessage,
+  type TurnOutcome,
+} from './sender-lane';
+
+// How soon a message waiting for its turn looks again; the message before it also promotes it
+// the moment the lane moves, so this only bounds the worst case.
+const LANE_POLL_MS = 150;
+// The webhook numbers a message in parallel with queueing it: give the number this long to land
+// before the worker numbers the message itself.
+const ARRIVAL_GRACE_MS = 5_000;
+// An earlier arrival whose job never showed up (the webhook died between numbering and queueing,
+// and Twilio did not redeliver) holds the lane this long at most.
+const GAP_WAIT_MS = 30_000;
+// A message waiting less than this does not yet ask what its predecessor is doing.
+const PREDECESSOR_CHECK_AFTER_MS = 1_000;
+// The sender's lock outlives a crashed holder by at most this; renewed every third of it.
+export const SENDER_LOCK_TTL_MS = 10_000;
+
+export type LaneResult = 'processed' | 'duplicate' | 'late';
+/** The work done in the lane; returns the conversation state to save with the lane's move. */
+export type LaneWork = (turn: { arrival: number; late: boolean }) => Promise<TurnOutcome['state']>;
+
+type LaneDeps = Pick<Deps, 'redis' | 'keys' | 'logger'>;
+
+export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitMs?: number } = {}) {
+  const gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
+
+  async function later(job: Job, token: string | undefined): Promise<never> {
+    // Back to the delayed set without using up an attempt.
+    await job.moveToDelayed(Date.now() + LANE_POLL_MS + Math.floor(Math.random() * 50), token);
+    throw new DelayedError();
+  }
+
+  /** The lane waits for `next`: makes sure that arrival is still on its way, skips it otherwise. */
+  async function checkPredecessor(phone: string, next: number): Promise<void> {
+    const log = deps.logger.child({ queue: queue.name, from: maskPhone(phone) });
+    const sid = await messageSidOfArrival(deps.redis, deps.keys, phone, next);
+    const predecessor = sid === undefined ? undefined : await Job.fromId(queue, sid);
+    if (predecessor !== undefined) {
+      const state = await predecessor.getState();
+      // Finished without moving the lane: it failed outside the processor (stalled too often).
+      if ((state === 'failed' || state === 'completed') && (await skipArrival(deps.redis, deps.keys, phone, next))) {
+        log.warn({ arrival: next, messageSid: sid, state }, 'lane moved past a message that ended outside its turn');
+      }
+      return;
+    }
+    if ((await gapAge(deps.redis, deps.keys, phone, next, Date.now())) < gapWaitMs) return;
+    if (await skipArrival(deps.redis, deps.keys, phone, next)) {
+      log.warn({ arrival: next, messageSid: sid }, 'lane skipped an arrival whose message never came');
+    }
+  }
+
+  /** Wakes the sender's next message if it sleeps in the delayed set. */
+  async function promoteNext(phone: string, arrival: number): Promise<void> {
+    const sid = await messageSidOfArrival(deps.redis, deps.keys, phone, arrival);
+    if (sid === undefined) return;
+    const job = await Job.fromId(queue, sid);
+    if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  }
+
+  return async function runInLane(
+    job: Job,
+    token: string | undefined,
+    message: { phone: string; messageSid: string },
+    work: LaneWork,
+  ): Promise<LaneResult> {
+    const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
+    let arrival = await arrivalOf(deps.redis, deps.keys, message.messageSid);
+    if (arrival === undefined) {
+      if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
+      arrival = await recordArrival(deps.redis, deps.keys, message);
+      log.warn({ arrival }, 'message had no arrival number; numbered by the worker');
+    }
+    const lane: LaneMessage = { ...message, arrival };
+    const lockToken = randomUUID();
+
+    const turn = await takeTurn(deps.redis, deps.keys, lane, lockToken, SENDER_LOCK_TTL_MS);
+    if (turn.kind === 'done') return 'duplicate';
+    if (turn.kind === 'wait') {
+      if (Date.now() - job.timestamp >= PREDECESSOR_CHECK_AFTER_MS) await checkPredecessor(lane.phone, turn.next);
+      return later(job, token);
+    }
+    if (turn.kind === 'busy') return later(job, token);
+    if (turn.kind === 'late') log.warn({ arrival, next: turn.next }, 'processing a message after its skipped turn');
+
+    const renewal = setInterval(() => {
+      renewLock(deps.redis, deps.keys, lane.phone, lockToken, SENDER_LOCK_TTL_MS).catch(() => undefined);
+    }, SENDER_LOCK_TTL_MS / 3);
+    try {
+      const state = await work({ arrival, late: turn.kind === 'late' });
+      const finished = await finishTurn(deps.redis, deps.keys, lane, lockToken, { state, result: 'processed' });
+      // Our lock lapsed and another run took it: a rerun finds every effect already applied.
+      if (!finished.owned) throw new Error('sender lock lost before the message was finished');
+      if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
+      return turn.kind === 'run' ? 'processed' : 'late';
+    } catch (error) {
+      const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      if (lastAttempt) {
+        // A message that cannot be handled must not hold its sender's later messages forever.
+        log.error({ err: errorSummary(error), arrival }, 'message failed for good; its lane moves on');
+        const finished = await finishTurn(deps.redis, deps.keys, lane, lockToken, {
+          state: undefined,
+          result: 'failed',
+        });
+        if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
+      } else {
+        log.warn({ err: errorSummary(error), arrival, attempt: job.attemptsMade + 1 }, 'message failed; will retry');
+        await releaseLock(deps.redis, deps.keys, lane.phone, lockToken);
+      }
+      throw error;
+    } finally {
+      clearInterval(renewal);
+    }
+  };
+}
+
+function errorSummary(error: unknown): { name: string; message: string } {
+  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: '' };
+}
