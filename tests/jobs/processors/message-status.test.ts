@@ -1,0 +1,45 @@
+import { JOB, QUEUE } from '../../../src/jobs/queues';
+import { makeMessageStatusProcessor } from '../../../src/jobs/processors/message-status';
+import { makeFakeTwilio } from '../fake-twilio';
+import { makeTestDeps, type TestDeps } from '../test-deps';
+
+const SID = `SM${'a'.repeat(32)}`;
+
+describe('message-status processor', () => {
+  let t: TestDeps;
+
+  beforeEach(async () => {
+    t = await makeTestDeps(makeFakeTwilio());
+  });
+  afterEach(() => t.close());
+
+  it('counts a delivery status once when the same callback job runs twice', async () => {
+    const job = await t.deps.queues[QUEUE.messageStatus].add(
+      JOB.messageStatus,
+      { messageSid: SID, messageStatus: 'delivered', receivedAt: new Date().toISOString() },
+      { jobId: `${SID}-delivered` },
+    );
+    const process = makeMessageStatusProcessor(t.deps);
+
+    const first = await process(job);
+    const second = await process(job);
+
+    expect(first).toEqual({ counted: true });
+    expect(second).toEqual({ counted: false });
+  });
+
+  it('counts each distinct status of a message', async () => {
+    const process = makeMessageStatusProcessor(t.deps);
+    const results = [];
+    for (const status of ['sent', 'delivered', 'read']) {
+      const job = await t.deps.queues[QUEUE.messageStatus].add(JOB.messageStatus, {
+        messageSid: SID,
+        messageStatus: status,
+        receivedAt: new Date().toISOString(),
+      });
+      results.push(await process(job));
+    }
+
+    expect(results).toEqual([{ counted: true }, { counted: true }, { counted: true }]);
+  });
+});

@@ -1,0 +1,92 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { JOB, QUEUE } from '../../../src/jobs/queues';
+import { makeSendMessageProcessor } from '../../../src/jobs/processors/send-message';
+import { upsertPreference } from '../../../src/repos/preferences';
+import { createUser } from '../../../src/repos/users';
+import { TwilioApiError } from '../../../src/twilio/gateway';
+import { makeFakeTwilio, type FakeTwilio } from '../fake-twilio';
+import { makeTestDeps, type TestDeps } from '../test-deps';
+
+describe('send-message processor', () => {
+  let twilio: FakeTwilio;
+  let t: TestDeps;
+
+  beforeEach(async () => {
+    twilio = makeFakeTwilio();
+    t = await makeTestDeps(twilio);
+  });
+  afterEach(() => t.close());
+
+  const add = (data: Record<string, unknown>, jobId: string): Promise<Job> =>
+    t.deps.queues[QUEUE.outbound].add(JOB.sendMessage, data, { jobId });
+
+  it('sends the message once with the status callback, even when the same job runs twice', async () => {
+    const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k1' }, 'k1');
+    const process = makeSendMessageProcessor(t.deps);
+
+    const first = await process(job);
+    const second = await process(job);
+
+    expect(twilio.sent).toEqual([
+      {
+        to: 'whatsapp:+447700900123',
+        body: 'Hello',
+        statusCallback: 'https://bot.example.test/webhooks/twilio/status',
+      },
+    ]);
+    expect(second).toEqual({ ...first, duplicate: true });
+  });
+
+  it('a permanent Twilio refusal (21211) fails the job without retrying', async () => {
+    twilio.failNext(1, new TwilioApiError(400, 21211, "The 'To' number is not a valid phone number."));
+    const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k2' }, 'k2');
+
+    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('a message outside the 24-hour window (63016) fails the job without retrying', async () => {
+    twilio.failNext(1, new TwilioApiError(400, 63016, 'Outside the allowed window'));
+    const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k3' }, 'k3');
+
+    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+  });
+
+  it('a rate limit (429) or server error is thrown for BullMQ to retry, and the retry sends', async () => {
+    twilio.failNext(1, new TwilioApiError(429, 20429, 'Too Many Requests'));
+    twilio.failNext(1, new TwilioApiError(503, undefined, 'Service Unavailable'));
+    const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k4' }, 'k4');
+    const process = makeSendMessageProcessor(t.deps);
+
+    const rateLimited = await process(job).catch((error: unknown) => error);
+    const unavailable = await process(job).catch((error: unknown) => error);
+    await process(job);
+
+    expect(rateLimited).toBeInstanceOf(TwilioApiError);
+    expect(rateLimited).not.toBeInstanceOf(UnrecoverableError);
+    expect(unavailable).toBeInstanceOf(TwilioApiError);
+    expect(twilio.sent).toHaveLength(1);
+  });
+
+  it('a proactive message to a user who sent STOP is dropped; a reply to them is sent', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900555' });
+    await upsertPreference(t.deps.db, user.id, 'opted_out', true);
+    const proactive = await add(
+      { to: 'whatsapp:+447700900555', body: 'Delay update', idempotencyKey: 'p1', proactive: true },
+      'p1',
+    );
+    const reply = await add({ to: 'whatsapp:+447700900555', body: 'OK', idempotencyKey: 'r1' }, 'r1');
+    const process = makeSendMessageProcessor(t.deps);
+
+    expect(await process(proactive)).toEqual({ dropped: 'opted-out' });
+    await process(reply);
+
+    expect(twilio.sent.map((m) => m.body)).toEqual(['OK']);
+  });
+
+  it('an invalid payload fails the job for good', async () => {
+    const job = await add({ to: '+447700900123', body: '', idempotencyKey: 'bad' }, 'bad');
+
+    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect(twilio.sent).toHaveLength(0);
+  });
+});

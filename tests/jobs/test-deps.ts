@@ -1,0 +1,55 @@
+// Real Postgres, Redis and BullMQ queues for processor tests; Twilio is whatever gateway the test
+// passes (an in-process fake or the official client pointed at the local stand-in).
+import type { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config';
+import type { Clock } from '../../src/clock';
+import { makeLogger } from '../../src/logger';
+import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
+import { redisKeys } from '../../src/jobs/redis-keys';
+import type { Deps } from '../../src/main/deps';
+import type { TwilioGateway } from '../../src/twilio/gateway';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
+
+export type TestDeps = { deps: Deps; database: TestDatabase; redis: Redis; prefix: string; close(): Promise<void> };
+
+export async function makeTestDeps(
+  twilio: TwilioGateway,
+  options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {},
+): Promise<TestDeps> {
+  const database = await createTestDatabase();
+  const redis = makeTestRedis();
+  const prefix = testPrefix();
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    PUBLIC_BASE_URL: 'https://bot.example.test',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const queues = makeQueues(redis, prefix);
+  const deps = {
+    config,
+    db: database.pool,
+    redis,
+    queues,
+    keys: redisKeys(prefix),
+    twilio,
+    logger: makeLogger('silent'),
+    clock: options.clock ?? { now: () => new Date() },
+  } as Deps;
+  return {
+    deps,
+    database,
+    redis,
+    prefix,
+    async close() {
+      await closeQueues(queues);
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
