@@ -1,0 +1,73 @@
+// Builders the code that changes state calls inside its transaction:
+//   await appendEvent(client, userRegistered({ userId, correlationId }));
+// Each validates its payload against the catalog, so a malformed event fails the transaction
+// that would have written it instead of reaching consumers.
+import type { NewOutboxEvent } from '../repos/outbox';
+import { EVENT_CATALOG, EVENT_TYPE, type EventType } from './event-types';
+
+/** The inbound MessageSid (or other request id) that caused the change, when there is one. */
+type Correlation = { correlationId?: string | null | undefined };
+
+function build(eventType: EventType, aggregateId: string, payload: unknown, correlationId?: string | null) {
+  const entry = EVENT_CATALOG[eventType];
+  const parsed = entry.payload.parse(payload) as Record<string, unknown>;
+  const event: NewOutboxEvent = {
+    aggregateType: entry.aggregateType,
+    aggregateId,
+    eventType,
+    payload: parsed,
+    correlationId: correlationId ?? null,
+  };
+  return event;
+}
+
+export function userRegistered(input: { userId: string } & Correlation): NewOutboxEvent {
+  return build(EVENT_TYPE.userRegistered, input.userId, { user_id: input.userId }, input.correlationId);
+}
+
+export function userVerified(input: { userId: string } & Correlation): NewOutboxEvent {
+  return build(EVENT_TYPE.userVerified, input.userId, { user_id: input.userId }, input.correlationId);
+}
+
+export function userPreferencesUpdated(
+  input: { userId: string; key: string; value: boolean | string | number | null } & Correlation,
+): NewOutboxEvent {
+  return build(
+    EVENT_TYPE.userPreferencesUpdated,
+    input.userId,
+    { user_id: input.userId, key: input.key, value: input.value },
+    input.correlationId,
+  );
+}
+
+/** No PII: consumers erase what they hold for this user id. */
+export function userDeleted(input: { userId: string } & Correlation): NewOutboxEvent {
+  return build(EVENT_TYPE.userDeleted, input.userId, { user_id: input.userId }, input.correlationId);
+}
+
+export function journeyCreated(
+  input: {
+    journeyId: string;
+    userId: string;
+    travelDate: string;
+    originCrs: string;
+    destinationCrs: string;
+    scheduledDeparture: string;
+    hasTicketMedia: boolean;
+  } & Correlation,
+): NewOutboxEvent {
+  return build(
+    EVENT_TYPE.journeyCreated,
+    input.journeyId,
+    {
+      journey_id: input.journeyId,
+      user_id: input.userId,
+      travel_date: input.travelDate,
+      origin_crs: input.originCrs,
+      destination_crs: input.destinationCrs,
+      scheduled_departure: input.scheduledDeparture,
+      has_ticket_media: input.hasTicketMedia,
+    },
+    input.correlationId,
+  );
+}
