@@ -24,6 +24,7 @@ export const JOB = {
   updatePreference: 'update-preference',
   relayOutbox: 'relay-outbox',
   purgeOutbox: 'purge-outbox',
+  outboxEventParked: 'outbox-event-parked',
 } as const;
 
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
@@ -91,6 +92,19 @@ export type UpdatePreferenceJob = z.infer<typeof updatePreferenceSchema>;
 
 export const relayOutboxSchema = z.object({}).passthrough();
 export const purgeOutboxSchema = z.object({}).passthrough();
+
+/**
+ * Shows a parked outbox event in Bull Board as a failed job; retrying that job there un-parks the
+ * event. Ids only: the event's payload stays in Postgres.
+ */
+export const outboxEventParkedSchema = z.object({
+  eventId: z.uuid(),
+  eventType: z.string().max(100),
+  aggregateId: z.uuid(),
+  attempts: z.number().int(),
+  lastError: z.string().max(2000),
+});
+export type OutboxEventParkedJob = z.infer<typeof outboxEventParkedSchema>;
 
 /**
  * Defaults for every queue: retries with exponential backoff (BullMQ adds jitter through the

@@ -154,3 +154,40 @@ export async function purgePublishedBefore(db: Queryable, cutoff: Date, batchSiz
   );
   return rowCount ?? 0;
 }
+
+export type OutboxStats = {
+  /** Events waiting to be published (including ones backing off after a failure), not parked. */
+  pending: number;
+  parked: number;
+  /** created_at of the oldest event not yet published (parked included), or null. */
+  oldestUnpublishedAt: Date | null;
+};
+
+/** What the metrics show operators: the backlog, the parked events and how old the oldest is. */
+export async function outboxStats(db: Queryable): Promise<OutboxStats> {
+  const { rows } = await db.query<{ pending: string; parked: string; oldest: Date | null }>(
+    `select count(*) filter (where parked_at is null)::text as pending,
+            count(*) filter (where parked_at is not null)::text as parked,
+            min(created_at) as oldest
+       from whatsapp_handler.outbox_events
+      where published_at is null`,
+  );
+  const row = rows[0]!;
+  return { pending: Number(row.pending), parked: Number(row.parked), oldestUnpublishedAt: row.oldest };
+}
+
+export type ParkedEvent = OutboxEvent & { lastError: string | null; parkedAt: Date };
+
+/** Parked events, oldest first, for operators deciding what to retry. */
+export async function listParkedEvents(db: Queryable, limit: number): Promise<ParkedEvent[]> {
+  const { rows } = await db.query<OutboxRow & { last_error: string | null; parked_at: Date }>(
+    `select id, seq::text as seq, aggregate_type, aggregate_id, event_type, payload, correlation_id,
+            attempts, created_at, last_error, parked_at
+       from whatsapp_handler.outbox_events
+      where parked_at is not null and published_at is null
+      order by seq
+      limit $1::int`,
+    [limit],
+  );
+  return rows.map((row) => ({ ...toEvent(row), lastError: row.last_error, parkedAt: row.parked_at }));
+}

@@ -1,0 +1,20 @@
+// The retention run started by the outbox-retention Job Scheduler. When its time budget ran out
+// with rows left, it queues one follow-up run rather than waiting for the next schedule.
+import type { Job } from 'bullmq';
+import type { Queues } from '../make-queues';
+import { JOB, QUEUE } from '../queues';
+import { runRetention, type RetentionDeps, type RetentionResult } from '../../outbox/retention';
+
+export function makePurgeOutboxProcessor(deps: RetentionDeps & { queues: Queues }) {
+  return async function purgeOutbox(job: Job): Promise<RetentionResult> {
+    const result = await runRetention({ ...deps, logger: deps.logger.child({ queue: job.queueName, jobId: job.id }) });
+    if (result.more) {
+      await deps.queues[QUEUE.outboxRetention].add(
+        JOB.purgeOutbox,
+        {},
+        { deduplication: { id: 'outbox-retention-follow-up' }, attempts: 1, removeOnComplete: { count: 100 } },
+      );
+    }
+    return result;
+  };
+}

@@ -1,0 +1,73 @@
+// POSTs each event as JSON to one URL, signed in the Standard Webhooks style, so a consumer can
+// verify it came from us and drop replays (webhook-id is the event_id, stable across retries).
+import type { Clock } from '../clock';
+import type { EventEnvelope } from './envelope';
+import type { OutboxTransport, PublishOutcome } from './transport';
+import { signWebhook } from './webhook-signature';
+
+// A consumer that has not answered in 5 s is treated as down; the batch's row locks are held
+// while we wait, so this also bounds how long other relays skip those aggregates.
+const DEFAULT_TIMEOUT_MS = 5_000;
+// Requests in flight at once: enough to hide latency, few enough not to flood one consumer.
+const DEFAULT_PARALLELISM = 8;
+
+export type HttpTransportOptions = {
+  url: string;
+  secret: string;
+  clock: Clock;
+  timeoutMs?: number;
+  parallelism?: number;
+};
+
+/** 5xx, 408 and 429 may pass; any other non-2xx will not get better by retrying. */
+function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export function makeHttpTransport(options: HttpTransportOptions): OutboxTransport {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
+
+  async function send(envelope: EventEnvelope): Promise<PublishOutcome> {
+    const body = JSON.stringify(envelope);
+    const timestamp = Math.floor(options.clock.now().getTime() / 1000);
+    try {
+      const response = await fetch(options.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': envelope.event_id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signWebhook(options.secret, envelope.event_id, timestamp, body),
+        },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // The body is not needed; reading it frees the socket for reuse.
+      await response.arrayBuffer().catch(() => undefined);
+      if (response.ok) return { ok: true };
+      return { ok: false, error: `HTTP ${response.status}`, permanent: !isRetryableStatus(response.status) };
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      const reason = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : String((error as Error).message);
+      return { ok: false, error: `POST failed: ${reason}`, permanent: false };
+    }
+  }
+
+  return {
+    name: 'http',
+    async publish(envelopes: readonly EventEnvelope[]): Promise<PublishOutcome[]> {
+      const outcomes: PublishOutcome[] = new Array(envelopes.length);
+      let next = 0;
+      const lane = async () => {
+        while (next < envelopes.length) {
+          const i = next++;
+          outcomes[i] = await send(envelopes[i]!);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(parallelism, envelopes.length) }, lane));
+      return outcomes;
+    },
+    async close() {},
+  };
+}
