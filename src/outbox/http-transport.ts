@@ -48,8 +48,9 @@ export function makeHttpTransport(options: HttpTransportOptions): OutboxTranspor
       if (response.ok) return { ok: true };
       return { ok: false, error: `HTTP ${response.status}`, permanent: !isRetryableStatus(response.status) };
     } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      const reason = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : String((error as Error).message);
+      // Duck-typed: fetch's DOMException is not always an instanceof this realm's Error.
+      const { name, message } = error as { name?: string; message?: string };
+      const reason = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : String(message ?? error);
       return { ok: false, error: `POST failed: ${reason}`, permanent: false };
     }
   }

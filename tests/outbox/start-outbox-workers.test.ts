@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Job } from 'bullmq';
+import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { JOB, QUEUE } from '../../src/jobs/queues';
+import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
+import { makeRedisStreamTransport } from '../../src/outbox/redis-stream-transport';
+import { startOutboxWorkers, type OutboxWorkersHandle } from '../../src/outbox/start-outbox-workers';
+import type { OutboxTransport } from '../../src/outbox/transport';
+import { appendEvent } from '../../src/repos/outbox';
+import { makeFakeTwilio } from '../jobs/fake-twilio';
+import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+import { makeTestRedis } from '../support/redis';
+import { readStream } from './stream-helpers';
+
+let t: TestDeps;
+const handles: OutboxWorkersHandle[] = [];
+beforeEach(async () => (t = await makeTestDeps(makeFakeTwilio())));
+afterEach(async () => {
+  await Promise.all(handles.splice(0).map((h) => h.close()));
+  await t.close();
+});
+
+async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('three worker starts on one prefix leave exactly one sweep and one retention schedule', async () => {
+  // Each start has its own Redis connection and Queue objects, as separate processes would.
+  const connections = [makeTestRedis(), makeTestRedis(), makeTestRedis()];
+  const queueSets = connections.map((redis) => makeQueues(redis, t.prefix));
+  try {
+    for (const [i, redis] of connections.entries()) {
+      const handle = startOutboxWorkers({ ...t.deps, redis, queues: queueSets[i]! });
+      handles.push(handle);
+      await handle.ready();
+    }
+
+    const relaySchedules = await t.deps.queues[QUEUE.outboxRelay].getJobSchedulers();
+    const retentionSchedules = await t.deps.queues[QUEUE.outboxRetention].getJobSchedulers();
+    expect(relaySchedules.map((s) => s.key)).toEqual(['outbox-relay-sweep']);
+    expect(retentionSchedules.map((s) => s.key)).toEqual(['outbox-retention']);
+  } finally {
+    await Promise.all(handles.splice(0).map((h) => h.close()));
+    await Promise.all(queueSets.map(closeQueues));
+    connections.forEach((c) => c.disconnect());
+  }
+});
+
+test('a wake-up after commit publishes the event to the stream within moments', async () => {
+  const handle = startOutboxWorkers(t.deps, { sweepEveryMs: 60_000 });
+  handles.push(handle);
+  await handle.ready();
+  const userId = randomUUID();
+  const { id } = await appendEvent(t.deps.db, userRegistered({ userId }));
+
+  await wakeOutboxRelay(t.deps.queues);
+
+  const delivered = await until(async () => {
+    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
+    return envelopes.length > 0 && envelopes;
+  });
+  expect(delivered.map((e) => e.event_id)).toEqual([id]);
+});
+
+test('the sweep publishes events nobody woke the relay for', async () => {
+  const handle = startOutboxWorkers(t.deps, { sweepEveryMs: 300 });
+  handles.push(handle);
+  await handle.ready();
+  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+
+  const delivered = await until(async () => {
+    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
+    return envelopes.length > 0 && envelopes;
+  });
+  expect(delivered.map((e) => e.event_id)).toEqual([id]);
+});
+
+test('a parked event shows as a failed job in Bull Board, and retrying that job publishes it', async () => {
+  let consumerUp = false;
+  const inner = makeRedisStreamTransport(t.redis, { stream: `${t.prefix}:events` });
+  const transport: OutboxTransport = {
+    name: 'flaky',
+    publish: async (envelopes) =>
+      consumerUp ? inner.publish(envelopes) : envelopes.map(() => ({ ok: false, error: 'HTTP 400', permanent: true })),
+    close: async () => undefined,
+  };
+  const handle = startOutboxWorkers(t.deps, { transport, sweepEveryMs: 60_000 });
+  handles.push(handle);
+  await handle.ready();
+  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  await wakeOutboxRelay(t.deps.queues);
+
+  const relayQueue = t.deps.queues[QUEUE.outboxRelay];
+  const failed = await until(async () => {
+    const jobs = await relayQueue.getFailed();
+    return jobs.find((job) => job.name === JOB.outboxEventParked);
+  });
+  expect(failed.data).toMatchObject({ eventId: id, eventType: 'user.registered', lastError: 'HTTP 400' });
+  expect(failed.failedReason).toContain(`outbox event ${id}`);
+
+  consumerUp = true;
+  // What Bull Board's "retry" button does.
+  await (await Job.fromId(relayQueue, failed.id!))!.retry('failed');
+
+  const delivered = await until(async () => {
+    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
+    return envelopes.length > 0 && envelopes;
+  });
+  expect(delivered.map((e) => e.event_id)).toEqual([id]);
+});
