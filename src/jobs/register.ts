@@ -8,6 +8,8 @@ import { makeCheckVerificationProcessor } from './processors/check-verification'
 import { makeMessageStatusProcessor } from './processors/message-status';
 import { makeSendMessageProcessor } from './processors/send-message';
 import { makeStartVerificationProcessor } from './processors/start-verification';
+import { makeUpdatePreferenceProcessor } from './processors/update-preference';
+import { startOutboxWorkers, type OutboxWorkersOptions } from '../outbox/start-outbox-workers';
 
 // A crashed worker's inbound and outbound jobs go back to the queue within ~15 s instead of the
 // default ~60 s: BullMQ renews the lock every half lockDuration while the process is alive.
@@ -39,6 +41,8 @@ export type WorkerHandle = {
 export type StartWorkersOptions = {
   /** Jobs per queue in this process (defaults to config.workerConcurrency). */
   concurrency?: number;
+  /** Passed to the outbox relay and retention workers. */
+  outbox?: OutboxWorkersOptions;
 };
 
 export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): WorkerHandle {
@@ -53,7 +57,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
     eventConnections.push(dedicated);
     return new QueueEvents(name, { connection: dedicated, prefix });
   };
-  const waiters = {
+  const _waiters = {
     verification: events(QUEUE.verification),
     preferenceUpdate: events(QUEUE.preferenceUpdate),
     outbound: events(QUEUE.outbound),
@@ -73,7 +77,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
   const startVerification = makeStartVerificationProcessor(deps);
   const checkVerification = makeCheckVerificationProcessor(deps);
   const workers: Worker[] = [
-    // The inbound-messages and preference-updates workers join this list next.
+    // The inbound-messages worker joins here, first: close() relies on that order.
     worker(QUEUE.outbound, makeSendMessageProcessor(deps), {
       ...FAST_RECOVERY,
       // One global send rate across every worker process (BullMQ keeps the counter in Redis).
@@ -82,22 +86,28 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
     worker(QUEUE.verification, (job) =>
       job.name === JOB.checkVerification ? checkVerification(job) : startVerification(job),
     ),
+    worker(QUEUE.preferenceUpdate, makeUpdatePreferenceProcessor(deps)),
     worker(QUEUE.messageStatus, makeMessageStatusProcessor(deps)),
   ];
 
+  const outbox = startOutboxWorkers(deps, options.outbox);
+
   return {
-    workers,
+    workers: [...workers, ...outbox.workers],
     async ready() {
       await Promise.all([
+        outbox.ready(),
         ...workers.map((w) => w.waitUntilReady()),
-        ...Object.values(waiters).map((e) => e.waitUntilReady()),
+        ...Object.values(_waiters).map((e) => e.waitUntilReady()),
       ]);
     },
     async close() {
       // Inbound first, while the queues its messages wait on still have workers; then the rest.
       // Jobs still running at a deadline are left to BullMQ's stalled-job recovery elsewhere.
-      await Promise.all(workers.map((w) => closeWithin(w, INBOUND_CLOSE_MS + OTHERS_CLOSE_MS)));
-      await Promise.all(Object.values(waiters).map((e) => e.close()));
+      const [inbound, ...rest] = workers;
+      await closeWithin(inbound!, INBOUND_CLOSE_MS);
+      await Promise.all([...rest.map((w) => closeWithin(w, OTHERS_CLOSE_MS)), outbox.close()]);
+      await Promise.all(Object.values(_waiters).map((e) => e.close()));
       await Promise.all(eventConnections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };
