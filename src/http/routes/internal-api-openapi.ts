@@ -1,0 +1,111 @@
+// The OpenAPI 3.1 description of the internal API, generated from the zod schemas the routes use
+// (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema produces).
+import { z } from 'zod';
+import {
+  errorBody,
+  outboxEventIdParam,
+  parkedEventsBody,
+  phoneQuery,
+  preferencesAcceptedBody,
+  preferencesBody,
+  retryAcceptedBody,
+  userBody,
+  userIdParam,
+} from './internal-api-schemas';
+
+type JsonSchema = Record<string, unknown>;
+
+function componentSchemas(): Record<string, JsonSchema> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(errorBody, { id: 'Error' });
+  registry.add(preferencesBody, { id: 'Preferences' });
+  registry.add(userBody, { id: 'User' });
+  registry.add(preferencesAcceptedBody, { id: 'PreferencesAccepted' });
+  registry.add(parkedEventsBody, { id: 'ParkedEvents' });
+  registry.add(retryAcceptedBody, { id: 'RetryAccepted' });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
+  // Each schema carries its own $schema/$id; inside an OpenAPI document they are noise.
+  return Object.fromEntries(
+    Object.entries(schemas).map(([id, schema]) => {
+      const { $schema: _schema, $id: _id, ...rest } = schema as JsonSchema;
+      return [id, rest];
+    }),
+  );
+}
+
+const inline = (schema: z.ZodType): JsonSchema => {
+  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as JsonSchema;
+  return rest;
+};
+const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
+const json = (id: string, description: string) => ({
+  description,
+  content: { 'application/json': { schema: ref(id) } },
+});
+const errors = {
+  '400': json('Error', 'Invalid input'),
+  '401': json('Error', 'Missing or wrong bearer token'),
+  '404': json('Error', 'Not found (or the API is not configured: INTERNAL_API_TOKEN unset)'),
+};
+
+export function buildOpenApiDocument(): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'whatsapp-handler internal API',
+      version: '1.0.0',
+      description:
+        'User lookups and preference updates for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>.',
+    },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: componentSchemas(),
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/v1/users/{id}': {
+        get: {
+          operationId: 'getUser',
+          summary: 'A user by id',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(userIdParam) }],
+          responses: { '200': json('User', 'The user'), ...errors },
+        },
+      },
+      '/api/v1/users': {
+        get: {
+          operationId: 'findUserByPhone',
+          summary: 'A user by phone number (encode + as %2B)',
+          parameters: [{ name: 'phone', in: 'query', required: true, schema: inline(phoneQuery) }],
+          responses: { '200': json('User', 'The user'), ...errors },
+        },
+      },
+      '/api/v1/users/{id}/preferences': {
+        put: {
+          operationId: 'updatePreferences',
+          summary: 'Queue preference updates (one job per key)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(userIdParam) }],
+          requestBody: { required: true, content: { 'application/json': { schema: ref('Preferences') } } },
+          responses: { '202': json('PreferencesAccepted', 'Queued'), ...errors },
+        },
+      },
+      '/api/v1/outbox/parked': {
+        get: {
+          operationId: 'listParkedEvents',
+          summary: 'Outbox events parked after repeated publish failures (oldest 100)',
+          responses: { '200': json('ParkedEvents', 'Parked events'), '401': errors['401'], '404': errors['404'] },
+        },
+      },
+      '/api/v1/outbox/{id}/retry': {
+        post: {
+          operationId: 'retryParkedEvent',
+          summary: 'Make a parked event due again and wake the relay',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(outboxEventIdParam) }],
+          responses: { '202': json('RetryAccepted', 'The event will be published'), ...errors },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { userRegistered } from '../../src/events';
+import { makeInternalApiRouter } from '../../src/http/routes/internal-api';
+import { QUEUE } from '../../src/jobs/queues';
+import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
+import { upsertPreference } from '../../src/repos/preferences';
+import { createUser, markUserVerified } from '../../src/repos/users';
+import { makeFakeTwilio } from '../jobs/fake-twilio';
+import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+
+const TOKEN = 'internal-api-token-for-tests-0123';
+let t: TestDeps;
+let server: Server;
+let base: string;
+
+async function start(env: NodeJS.ProcessEnv) {
+  t = await makeTestDeps(makeFakeTwilio(), { env });
+  const app = express();
+  app.use(makeInternalApiRouter(t.deps));
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+afterEach(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+function call(path: string, init: RequestInit & { token?: string | null } = {}) {
+  const { token = TOKEN, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  if (rest.body !== undefined) headers.set('content-type', 'application/json');
+  return fetch(`${base}${path}`, { ...rest, headers });
+}
+
+describe('with a token configured', () => {
+  beforeEach(() => start({ INTERNAL_API_TOKEN: TOKEN }));
+
+  it('answers 401 without a token or with a wrong one, and 200 with the right one', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900001' });
+
+    const none = await call(`/api/v1/users/${user.id}`, { token: null });
+    const wrong = await call(`/api/v1/users/${user.id}`, { token: `${TOKEN}x` });
+    const right = await call(`/api/v1/users/${user.id}`);
+
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect(await none.json()).toEqual({ code: 'UNAUTHORIZED', message: expect.any(String) });
+    expect(wrong.status).toBe(401);
+    expect(right.status).toBe(200);
+  });
+
+  it('returns a user with the effective preferences', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900002' });
+    await markUserVerified(t.deps.db, user.id, new Date('2026-11-20T10:00:00Z'));
+    await upsertPreference(t.deps.db, user.id, 'home_station', 'KGX');
+
+    const response = await call(`/api/v1/users/${user.id}`);
+
+    expect(await response.json()).toEqual({
+      id: user.id,
+      phone_number: '+447700900002',
+      verified_at: '2026-11-20T10:00:00.000Z',
+      created_at: user.createdAt.toISOString(),
+      preferences: { notifications: true, opted_out: false, home_station: 'KGX' },
+    });
+  });
+
+  it('finds a user by phone number, with the + encoded or not', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900003' });
+
+    const encoded = await call('/api/v1/users?phone=%2B447700900003');
+    const unencoded = await call('/api/v1/users?phone=+447700900003');
+    const unknown = await call('/api/v1/users?phone=%2B447700900999');
+    const malformed = await call('/api/v1/users?phone=07700900003');
+
+    expect(((await encoded.json()) as { id: string }).id).toBe(user.id);
+    expect(((await unencoded.json()) as { id: string }).id).toBe(user.id);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 'USER_NOT_FOUND', message: expect.any(String) });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { code: string }).code).toBe('INVALID_PHONE_NUMBER');
+  });
+
+  it('answers 400 for an id that is not a UUID and 404 for an unknown user', async () => {
+    const bad = await call('/api/v1/users/not-a-uuid');
+    const missing = await call(`/api/v1/users/${randomUUID()}`);
+
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('INVALID_USER_ID');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { code: string }).code).toBe('USER_NOT_FOUND');
+  });
+
+  it('queues one update-preference job per key and answers 202 with the job references', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900004' });
+
+    const response = await call(`/api/v1/users/${user.id}/preferences`, {
+      method: 'PUT',
+      body: JSON.stringify({ notifications: false, home_station: 'EDB' }),
+      headers: { 'x-request-id': 'req-123' },
+    });
+
+    expect(response.status).toBe(202);
+    const body = (await response.json()) as { status: string; jobs: Array<{ key: string; job_id: string }> };
+    expect(body.status).toBe('accepted');
+    expect(body.jobs.map((job) => job.key)).toEqual(['notifications', 'home_station']);
+    const queue = t.deps.queues[QUEUE.preferenceUpdate];
+    const jobs = await Promise.all(body.jobs.map((job) => queue.getJob(job.job_id)));
+    expect(jobs.map((job) => job?.data)).toEqual([
+      { userId: user.id, key: 'notifications', value: false, correlationId: 'req-123' },
+      { userId: user.id, key: 'home_station', value: 'EDB', correlationId: 'req-123' },
+    ]);
+  });
+
+  it('refuses unknown keys, bad values, bad JSON and empty bodies with 400 and queues nothing', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900005' });
+    const put = (body: string) => call(`/api/v1/users/${user.id}/preferences`, { method: 'PUT', body });
+
+    const answers = await Promise.all([
+      put(JSON.stringify({ favourite_colour: 'blue' })),
+      put(JSON.stringify({ home_station: 'Kings Cross' })),
+      put(JSON.stringify({ notifications: 'yes' })),
+      put('{not json'),
+      put('{}'),
+      put('[1,2]'),
+    ]);
+
+    expect(answers.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400]);
+    const codes = await Promise.all(answers.map(async (r) => ((await r.json()) as { code: string }).code));
+    expect(codes).toEqual([
+      'UNKNOWN_PREFERENCE_KEY',
+      'INVALID_PREFERENCE_VALUE',
+      'INVALID_PREFERENCE_VALUE',
+      'INVALID_JSON',
+      'INVALID_REQUEST',
+      'INVALID_REQUEST',
+    ]);
+    expect(await t.deps.queues[QUEUE.preferenceUpdate].count()).toBe(0);
+  });
+
+  it('answers 404 to a preference update for an unknown user', async () => {
+    const response = await call(`/api/v1/users/${randomUUID()}/preferences`, {
+      method: 'PUT',
+      body: JSON.stringify({ notifications: true }),
+    });
+
+    expect(response.status).toBe(404);
+    expect(await t.deps.queues[QUEUE.preferenceUpdate].count()).toBe(0);
+  });
+
+  it('lists parked events and retries one, which wakes the relay', async () => {
+    const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+    const now = new Date();
+    await recordPublishFailure(t.deps.db, { id, error: 'HTTP 400', nextAttemptAt: now, park: true, now });
+
+    const listed = await call('/api/v1/outbox/parked');
+    const retried = await call(`/api/v1/outbox/${id}/retry`, { method: 'POST' });
+    const again = await call(`/api/v1/outbox/${id}/retry`, { method: 'POST' });
+
+    expect(await listed.json()).toEqual({
+      events: [expect.objectContaining({ event_id: id, event_type: 'user.registered', last_error: 'HTTP 400' })],
+    });
+    expect(retried.status).toBe(202);
+    expect(again.status).toBe(404);
+    expect(await t.deps.queues[QUEUE.outboxRelay].count()).toBe(1);
+    const { rows } = await t.deps.db.query(
+      `select parked_at, attempts from whatsapp_handler.outbox_events where id = $1::uuid`,
+      [id],
+    );
+    expect(rows[0]).toEqual({ parked_at: null, attempts: 0 });
+  });
+
+  it('serves an OpenAPI 3.1 document describing every path', async () => {
+    const response = await call('/api/v1/openapi.json');
+
+    expect(response.status).toBe(200);
+    const document = (await response.json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/outbox/parked',
+      '/api/v1/outbox/{id}/retry',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/users/{id}/preferences',
+    ]);
+    expect(Object.keys(document.components.schemas.Preferences!.properties!)).toEqual([
+      'notifications',
+      'opted_out',
+      'home_station',
+    ]);
+  });
+});
+
+describe('with no token configured', () => {
+  beforeEach(() => start({}));
+
+  it('the API does not exist: every path answers 404, even with a token', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900006' });
+
+    const responses = await Promise.all([
+      call(`/api/v1/users/${user.id}`),
+      call('/api/v1/openapi.json', { token: null }),
+    ]);
+
+    expect(responses.map((r) => r.status)).toEqual([404, 404]);
+  });
+});
