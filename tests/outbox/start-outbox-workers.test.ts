@@ -114,3 +114,44 @@ test('a parked event shows as a failed job in Bull Board, and retrying that job 
   });
   expect(delivered.map((e) => e.event_id)).toEqual([id]);
 });
+
+test('wake-ups during a relay run queue exactly one follow-up run, so no event waits for the sweep', async () => {
+  const inner = makeRedisStreamTransport(t.redis, { stream: `${t.prefix}:events` });
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let calls = 0;
+  const transport: OutboxTransport = {
+    name: 'held',
+    async publish(envelopes) {
+      // The first batch waits until the second event has been committed and its wake sent.
+      if (calls++ === 0) await held;
+      return inner.publish(envelopes);
+    },
+    close: async () => undefined,
+  };
+  const handle = startOutboxWorkers(t.deps, { transport, sweepEveryMs: 600_000 });
+  handles.push(handle);
+  await handle.ready();
+  // Let the scheduler's first sweep run (and find nothing) before the test's events exist.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  calls = 0;
+  const completed: string[] = [];
+  handle.workers[0]!.on('completed', (job) => completed.push(job.name));
+  const first = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  await wakeOutboxRelay(t.deps.queues);
+  await until(async () => calls > 0);
+
+  const second = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  await wakeOutboxRelay(t.deps.queues);
+  await wakeOutboxRelay(t.deps.queues);
+  release();
+
+  const delivered = await until(async () => {
+    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
+    return envelopes.length >= 2 && envelopes;
+  }, 5_000);
+  await until(async () => completed.length >= 2, 5_000);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(delivered.map((e) => e.event_id)).toEqual([first.id, second.id]);
+  expect(completed).toEqual([JOB.relayOutbox, JOB.relayOutbox]);
+});

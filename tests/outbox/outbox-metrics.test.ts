@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { userRegistered } from '../../src/events';
+import { makeOutboxMetrics } from '../../src/outbox/outbox-metrics';
+import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let db: TestDatabase;
+beforeEach(async () => (db = await createTestDatabase()));
+afterEach(() => db.drop());
+
+async function gauge(registry: Registry, name: string): Promise<number> {
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return Number(metric?.values[0]?.value);
+}
+
+test('the gauges show pending and parked events and the age of the oldest unpublished one', async () => {
+  const registry = new Registry();
+  const { id: oldest } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  await db.pool.query(
+    `update whatsapp_handler.outbox_events set created_at = now() - interval '90 seconds' where id = $1::uuid`,
+    [oldest],
+  );
+  const now = new Date();
+  await recordPublishFailure(db.pool, { id: oldest, error: 'HTTP 400', nextAttemptAt: now, park: true, now });
+  makeOutboxMetrics(registry, { db: db.pool, clock: { now: () => new Date() } });
+
+  expect(await gauge(registry, 'outbox_events_parked')).toBe(1);
+  expect(await gauge(registry, 'outbox_events_pending')).toBe(1);
+  const age = await gauge(registry, 'outbox_oldest_unpublished_age_seconds');
+  expect(age).toBeGreaterThanOrEqual(89);
+  expect(age).toBeLessThan(120);
+});
+
+test('with nothing unpublished the oldest-age gauge is zero', async () => {
+  const registry = new Registry();
+  makeOutboxMetrics(registry, { db: db.pool, clock: { now: () => new Date() } });
+
+  expect(await gauge(registry, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
+  expect(await gauge(registry, 'outbox_events_parked')).toBe(0);
+});
