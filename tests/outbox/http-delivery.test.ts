@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { startOutboxWorkers, type OutboxWorkersHandle } from '../../src/outbox/start-outbox-workers';
+import { signWebhook } from '../../src/outbox/webhook-signature';
+import { appendEvent } from '../../src/repos/outbox';
+import { makeFakeTwilio } from '../jobs/fake-twilio';
+import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+
+const SECRET = 'outbox-http-secret-for-tests';
+let server: Server;
+let t: TestDeps;
+let handle: OutboxWorkersHandle | undefined;
+const received: Array<{ headers: IncomingHttpHeaders; body: string; status: number }> = [];
+let statuses: number[];
+
+beforeEach(async () => {
+  received.length = 0;
+  statuses = [];
+  server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      const status = statuses.shift() ?? 200;
+      received.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  t = await makeTestDeps(makeFakeTwilio(), {
+    env: { OUTBOX_TRANSPORT: 'http', OUTBOX_HTTP_URL: url, OUTBOX_HTTP_SECRET: SECRET },
+  });
+});
+afterEach(async () => {
+  await handle?.close();
+  handle = undefined;
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await t.close();
+});
+
+test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event then delivered, signed', async () => {
+  statuses = [503];
+  handle = startOutboxWorkers(t.deps, { sweepEveryMs: 250 });
+  await handle.ready();
+  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+
+  await wakeOutboxRelay(t.deps.queues);
+  const deadline = Date.now() + 10_000;
+  while (!received.some((r) => r.status === 200) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  expect(received.map((r) => [r.headers['webhook-id'], r.status])).toEqual([
+    [id, 503],
+    [id, 200],
+  ]);
+  const delivered = received[1]!;
+  const timestamp = Number(delivered.headers['webhook-timestamp']);
+  expect(delivered.headers['webhook-signature']).toBe(signWebhook(SECRET, id, timestamp, delivered.body));
+  const { rows } = await t.deps.db.query(
+    `select attempts, published_at is not null as published from whatsapp_handler.outbox_events where id = $1::uuid`,
+    [id],
+  );
+  expect(rows[0]).toEqual({ attempts: 1, published: true });
+});
