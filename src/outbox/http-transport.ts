@@ -10,6 +10,8 @@ import { signWebhook } from './webhook-signature';
 const DEFAULT_TIMEOUT_MS = 5_000;
 // Requests in flight at once: enough to hide latency, few enough not to flood one consumer.
 const DEFAULT_PARALLELISM = 8;
+// With every request timing out, a batch of 48 takes 6 rounds x 5 s = 30 s, not minutes.
+const MAX_BATCH_SIZE = 48;
 
 export type HttpTransportOptions = {
   url: string;
@@ -57,6 +59,7 @@ export function makeHttpTransport(options: HttpTransportOptions): OutboxTranspor
 
   return {
     name: 'http',
+    maxBatchSize: MAX_BATCH_SIZE,
     async publish(envelopes: readonly EventEnvelope[]): Promise<PublishOutcome[]> {
       const outcomes: PublishOutcome[] = new Array(envelopes.length);
       let next = 0;

@@ -107,7 +107,7 @@ export async function runRelay(
   deps: RelayDeps,
   options: { batchSize?: number; timeBudgetMs?: number } = {},
 ): Promise<RelayRunResult> {
-  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const batchSize = Math.min(options.batchSize ?? DEFAULT_BATCH_SIZE, deps.transport.maxBatchSize ?? Infinity);
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS);
   const total: RelayRunResult = { batches: 0, published: 0, failed: 0, parked: 0, more: false };
   for (;;) {

@@ -10,6 +10,8 @@ export type PublishOutcome =
 
 export interface OutboxTransport {
   readonly name: string;
+  /** The most events the relay should hand over at once (bounds how long a batch holds its locks). */
+  readonly maxBatchSize?: number;
   /**
    * Publishes a batch in which no two events share an aggregate (the relay claims only the head
    * of each aggregate), so the transport may send them in any order or in parallel.

@@ -242,3 +242,20 @@ test('after an operator retries a parked event, it and the events behind it are 
 
   expect((await readStream(redis, stream)).map((e) => e.event_id)).toEqual(ids);
 });
+
+test('the relay never hands a transport more events at once than it accepts', async () => {
+  for (let i = 0; i < 5; i++) await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  const inner = makeRedisStreamTransport(redis, { stream });
+  const sizes: number[] = [];
+  const small: OutboxTransport = {
+    name: 'small',
+    maxBatchSize: 2,
+    publish: async (envelopes) => (sizes.push(envelopes.length), inner.publish(envelopes)),
+    close: async () => undefined,
+  };
+
+  const result = await runRelay(relayDeps({ transport: small }));
+
+  expect(result.published).toBe(5);
+  expect(sizes).toEqual([2, 2, 1]);
+});
