@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { makePool } from '../../src/db/pool';
 import { userPreferencesUpdated, userRegistered } from '../../src/events';
@@ -258,4 +260,31 @@ test('the relay never hands a transport more events at once than it accepts', as
 
   expect(result.published).toBe(5);
   expect(sizes).toEqual([2, 2, 1]);
+});
+
+test('when the relay process is killed after publishing and before committing, the events are published again', async () => {
+  const ids = [
+    (await appendEvent(db.pool, userRegistered({ userId: randomUUID() }))).id,
+    (await appendEvent(db.pool, userRegistered({ userId: randomUUID() }))).id,
+  ];
+  const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'kill-after-publish.js')], {
+    env: { ...process.env, DATABASE_URL: db.url, STREAM: stream },
+    stdio: 'inherit',
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+  expect(signal).toBe('SIGKILL');
+  expect((await readStream(redis, stream)).map((e) => e.event_id).sort()).toEqual([...ids].sort());
+
+  // Postgres notices the dead connection, aborts its transaction and frees the row locks.
+  let published = 0;
+  for (let i = 0; i < 50 && published < 2; i++) {
+    published += (await runRelay(relayDeps())).published;
+    if (published < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  const delivered = (await readStream(redis, stream)).map((e) => e.event_id);
+  expect(published).toBe(2);
+  expect(delivered).toHaveLength(4);
+  expect(new Set(delivered)).toEqual(new Set(ids));
+  for (const id of ids) expect((await rowState(id)).published_at).not.toBeNull();
 });
