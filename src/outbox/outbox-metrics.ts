@@ -13,7 +13,20 @@ export type OutboxMetrics = {
   purged: Counter;
 };
 
+/**
+ * Registers the outbox metrics once per registry and returns them; a second call (the dev process
+ * runs web and worker together) gets the same ones instead of a duplicate-name error.
+ */
 export function makeOutboxMetrics(registry: Registry, deps: { db: Queryable; clock: Clock }): OutboxMetrics {
+  const existing = registry.getSingleMetric('outbox_events_published_total');
+  if (existing) {
+    return {
+      published: existing as Counter<'event_type'>,
+      publishFailures: registry.getSingleMetric('outbox_publish_failures_total') as Counter<'event_type'>,
+      parked: registry.getSingleMetric('outbox_events_parked_total') as Counter<'event_type'>,
+      purged: registry.getSingleMetric('outbox_events_purged_total') as Counter,
+    };
+  }
   const published = new Counter({
     name: 'outbox_events_published_total',
     help: 'Outbox events handed to the transport and marked published',

@@ -40,3 +40,15 @@ test('with nothing unpublished the oldest-age gauge is zero', async () => {
   expect(await gauge(registry, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
   expect(await gauge(registry, 'outbox_events_parked')).toBe(0);
 });
+
+test('registering the outbox metrics twice in one registry returns the same counters', async () => {
+  const registry = new Registry();
+  const deps = { db: db.pool, clock: { now: () => new Date() } };
+
+  const first = makeOutboxMetrics(registry, deps);
+  const second = makeOutboxMetrics(registry, deps);
+  second.purged.inc(3);
+
+  expect(second.purged).toBe(first.purged);
+  expect(await gauge(registry, 'outbox_events_purged_total')).toBe(3);
+});
