@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { Queues } from '../jobs/make-queues';
 import type { RedisKeys } from '../jobs/redis-keys';
 import type { TwilioGateway } from '../twilio/gateway';
+import type { Metrics } from '../observability/metrics';
 
 export type Deps = {
   config: Config;
@@ -17,4 +18,5 @@ export type Deps = {
   twilio: TwilioGateway;
   logger: Logger;
   clock: Clock;
+  metrics: Metrics;
 };

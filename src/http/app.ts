@@ -1,0 +1,63 @@
+// The web process's Express app, built from small install steps in the order requests meet them.
+import express, { type Express } from 'express';
+import type { Deps } from '../main/deps';
+import { makeBullBoardRouter } from './routes/bull-board';
+import { makeHealthRouter, type Readiness } from './routes/health';
+import { makeInternalApiRouter } from './routes/internal-api';
+import { makeMetricsRouter } from './routes/metrics';
+import { makeTwilioWebhooksRouter } from './routes/twilio-webhooks';
+import { requestLog } from './middleware/request-log';
+
+export type AppOptions = { readiness?: Readiness };
+
+export function makeApp(deps: Deps, options: AppOptions = {}): Express {
+  const app = express();
+  // Behind Heroku/Railway routers: trust one proxy hop for the client address and protocol.
+  app.set('trust proxy', 1);
+  app.disable('x-powered-by');
+  installRequestLog(app, deps);
+  installWebhooks(app, deps);
+  installOperations(app, deps, options.readiness ?? { shuttingDown: false });
+  installInternalApi(app, deps);
+  installNotFound(app, deps);
+  return app;
+}
+
+/** First, so every request (rejected ones included) is logged and timed. */
+function installRequestLog(app: Express, deps: Deps): void {
+  app.use(requestLog(deps));
+}
+
+/** Before any body parser: the webhook reads and verifies its own raw form. */
+function installWebhooks(app: Express, deps: Deps): void {
+  app.use('/webhooks/twilio', makeTwilioWebhooksRouter(deps));
+}
+
+/** Health, readiness, metrics and Bull Board: what operators and the platform look at. */
+function installOperations(app: Express, deps: Deps, readiness: Readiness): void {
+  app.use(makeHealthRouter(deps, readiness));
+  app.use(makeMetricsRouter(deps));
+  app.use(makeBullBoardRouter(deps));
+}
+
+/** The API other RailRepay services call; it carries its own auth and JSON parsing. */
+function installInternalApi(app: Express, deps: Deps): void {
+  app.use(makeInternalApiRouter(deps));
+}
+
+/** A clear answer for anything else, and no stack traces to callers. */
+function installNotFound(app: Express, deps: Deps): void {
+  app.use((_req, res) => void res.status(404).json({ code: 'NOT_FOUND', message: 'not found' }));
+  const onError: express.ErrorRequestHandler = (error, req, res, _next) => {
+    const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
+    if (status === 500) deps.logger.error({ err: String(error?.message), path: req.path }, 'unhandled request error');
+    res
+      .status(status)
+      .json(
+        status === 500
+          ? { code: 'INTERNAL', message: 'internal error' }
+          : { code: 'BAD_REQUEST', message: 'bad request' },
+      );
+  };
+  app.use(onError);
+}

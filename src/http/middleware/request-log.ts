@@ -1,0 +1,26 @@
+// One log line per request with a request id, and the webhook duration histogram. Never logs
+// bodies, query strings or headers that could carry a phone number or a token.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Deps } from '../../main/deps';
+
+export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    const requestId = req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? randomUUID();
+    res.setHeader('x-request-id', requestId);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (req.path.startsWith('/webhooks/')) {
+        deps.metrics.webhookDuration.observe({ route: req.path, status: String(res.statusCode) }, seconds);
+      }
+      // Successful webhooks are the bulk of traffic; debug keeps the hot path quiet in production.
+      const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+      deps.logger[level](
+        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        'request',
+      );
+    });
+    next();
+  };
+}

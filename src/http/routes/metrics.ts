@@ -1,0 +1,13 @@
+import express, { type Router } from 'express';
+import type { Deps } from '../../main/deps';
+import { requireBearerToken } from '../middleware/require-bearer-token';
+
+/** Prometheus text; behind a bearer token when METRICS_TOKEN is set. */
+export function makeMetricsRouter(deps: Pick<Deps, 'config' | 'metrics'>): Router {
+  const router = express.Router();
+  if (deps.config.metricsToken) router.use('/metrics', requireBearerToken(deps.config.metricsToken));
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,119 @@
+// Twilio's webhooks. The request only checks, parses and enqueues: no database work, no Twilio
+// call and no conversation logic, so it answers in milliseconds and a slow dependency cannot
+// make Twilio time out. Everything else happens in the workers.
+import type { Request, Response, Router } from 'express';
+import express from 'express';
+import { validateRequest } from 'twilio/lib/webhooks/webhooks';
+import type { Deps } from '../../main/deps';
+import { JOB, QUEUE } from '../../jobs/queues';
+import { recordArrival } from '../../jobs/sender-arrival';
+import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
+import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
+import { parseInboundWebhook, parseStatusWebhook } from '../twilio-webhook-fields';
+
+const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+// Twilio waits up to 15 s; answering 503 well before lets its retry and fallback URL take over
+// while Redis is unreachable, instead of holding the request open.
+const ENQUEUE_TIMEOUT_MS = 1_000;
+
+type WebhookDeps = Pick<Deps, 'config' | 'queues' | 'redis' | 'keys' | 'logger' | 'clock' | 'metrics'>;
+
+class EnqueueTimeoutError extends Error {}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new EnqueueTimeoutError(`enqueue took over ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Reads and authenticates the form; answers the error itself and returns undefined on failure. */
+async function readSignedForm(
+  deps: WebhookDeps,
+  req: Request,
+  res: Response,
+): Promise<Record<string, string> | undefined> {
+  let form: Record<string, string>;
+  try {
+    form = await readFormBody(req);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      res.status(413).type('text/plain').send('request body too large');
+      return undefined;
+    }
+    throw error;
+  }
+  const signature = req.headers['x-twilio-signature'];
+  const url = deps.config.publicBaseUrl + req.originalUrl;
+  if (typeof signature !== 'string' || !validateRequest(deps.config.twilio.authToken, signature, url, form)) {
+    res.status(403).type('text/plain').send('invalid Twilio signature');
+    return undefined;
+  }
+  return form;
+}
+
+function answerUnavailable(deps: WebhookDeps, res: Response, error: unknown, messageSid: string): void {
+  deps.logger.error({ err: (error as Error).message, messageSid }, 'could not enqueue webhook; answering 503');
+  res.status(503).set('Retry-After', '1').type('text/plain').send('temporarily unavailable');
+}
+
+export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
+  const router = express.Router();
+  const inbound = deps.queues[QUEUE.inbound];
+  const statuses = deps.queues[QUEUE.messageStatus];
+
+  router.post('/whatsapp', async (req, res) => {
+    const form = await readSignedForm(deps, req, res);
+    if (!form) return;
+    const parsed = parseInboundWebhook(form, deps.clock.now());
+    if (!parsed.ok) {
+      res.status(400).type('text/plain').send(`malformed webhook: ${parsed.reason}`);
+      return;
+    }
+    const { job } = parsed;
+    const phone = phoneFromWhatsAppAddress(job.from)!;
+    try {
+      // Both in one round trip: jobId = MessageSid makes a redelivery add nothing, and the
+      // arrival number keeps the sender's messages in order in the workers.
+      await withTimeout(
+        Promise.all([
+          inbound.add(JOB.inboundMessage, job, { jobId: job.messageSid }),
+          recordArrival(deps.redis, deps.keys, { messageSid: job.messageSid, phone }),
+        ]),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    } catch (error) {
+      answerUnavailable(deps, res, error, job.messageSid);
+      return;
+    }
+    deps.logger.debug(
+      { messageSid: job.messageSid, from: maskPhone(phone), media: job.media.length },
+      'inbound queued',
+    );
+    res.status(200).type('text/xml').send(EMPTY_TWIML);
+  });
+
+  router.post('/status', async (req, res) => {
+    const form = await readSignedForm(deps, req, res);
+    if (!form) return;
+    const parsed = parseStatusWebhook(form, deps.clock.now());
+    if (!parsed.ok) {
+      res.status(400).type('text/plain').send(`malformed webhook: ${parsed.reason}`);
+      return;
+    }
+    const { job } = parsed;
+    try {
+      await withTimeout(
+        statuses.add(JOB.messageStatus, job, { jobId: `${job.messageSid}-${job.messageStatus}` }),
+        ENQUEUE_TIMEOUT_MS,
+      );
+    } catch (error) {
+      answerUnavailable(deps, res, error, job.messageSid);
+      return;
+    }
+    res.status(200).type('text/xml').send(EMPTY_TWIML);
+  });
+
+  return router;
+}

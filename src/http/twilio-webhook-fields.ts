@@ -1,0 +1,84 @@
+// The fields of Twilio's inbound WhatsApp and status-callback webhooks the service relies on.
+// Unknown fields are ignored: Twilio adds fields over time.
+import { z } from 'zod';
+import type { InboundMessageJob, MessageStatusJob } from '../jobs/queues';
+
+const MAX_MEDIA = 10;
+const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/, 'must be whatsapp:+E164');
+
+const inboundFields = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
+  AccountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID'),
+  From: whatsAppAddress,
+  To: whatsAppAddress,
+  Body: z.string().max(4096).default(''),
+  ProfileName: z.string().max(256).optional(),
+  NumMedia: z.coerce.number().int().min(0).max(MAX_MEDIA).default(0),
+});
+
+const mediaContentType = z
+  .string()
+  .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type')
+  .max(255);
+
+/** Parses Twilio's form into the inbound job payload, or returns a one-line reason. */
+export function parseInboundWebhook(
+  form: Record<string, string>,
+  receivedAt: Date,
+): { ok: true; job: InboundMessageJob } | { ok: false; reason: string } {
+  const parsed = inboundFields.safeParse(form);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  const fields = parsed.data;
+  const media: InboundMessageJob['media'] = [];
+  for (let i = 0; i < fields.NumMedia; i++) {
+    const url = z.url().safeParse(form[`MediaUrl${i}`]);
+    const contentType = mediaContentType.safeParse(form[`MediaContentType${i}`]);
+    if (!url.success) return { ok: false, reason: `MediaUrl${i}: must be a URL` };
+    if (!contentType.success) return { ok: false, reason: `MediaContentType${i}: must be a MIME type` };
+    media.push({ url: url.data, contentType: contentType.data });
+  }
+  return {
+    ok: true,
+    job: {
+      messageSid: fields.MessageSid,
+      from: fields.From,
+      to: fields.To,
+      // Lone surrogates from odd clients would break JSON consumers later; normalise here.
+      body: fields.Body.toWellFormed().normalize('NFC'),
+      ...(fields.ProfileName !== undefined && { profileName: fields.ProfileName.toWellFormed() }),
+      media,
+      receivedAt: receivedAt.toISOString(),
+    },
+  };
+}
+
+const statusFields = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'must be a Twilio message SID'),
+  MessageStatus: z.string().regex(/^[a-z_-]{1,32}$/, 'must be a Twilio message status'),
+  ErrorCode: z
+    .string()
+    .regex(/^[0-9]{1,16}$/)
+    .optional(),
+});
+
+export function parseStatusWebhook(
+  form: Record<string, string>,
+  receivedAt: Date,
+): { ok: true; job: MessageStatusJob } | { ok: false; reason: string } {
+  const parsed = statusFields.safeParse(form);
+  if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
+  return {
+    ok: true,
+    job: {
+      messageSid: parsed.data.MessageSid,
+      messageStatus: parsed.data.MessageStatus,
+      ...(parsed.data.ErrorCode !== undefined && { errorCode: parsed.data.ErrorCode }),
+      receivedAt: receivedAt.toISOString(),
+    },
+  };
+}
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${issue.path.join('.') || 'form'}: ${issue.message}`;
+}

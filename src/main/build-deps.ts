@@ -1,0 +1,49 @@
+// Builds the one deps object every composition root passes down.
+import type { Config } from '../config';
+import { systemClock } from '../clock';
+import { makePool } from '../db/pool';
+import { closeQueues, makeQueues } from '../jobs/make-queues';
+import { redisKeys } from '../jobs/redis-keys';
+import { makeLogger, type Logger } from '../logger';
+import { makeMetrics, observeQueueDepth } from '../observability/metrics';
+import { makeRedis } from '../redis';
+import type { TwilioGateway } from '../twilio/gateway';
+import { makeTwilioGateway } from '../twilio/twilio-client';
+import type { Deps } from './deps';
+
+export type BuiltDeps = Deps & { close(): Promise<void> };
+
+export function buildDeps(
+  config: Config,
+  options: { role: 'web' | 'worker'; logger?: Logger; twilio?: TwilioGateway },
+): BuiltDeps {
+  const logger = options.logger ?? makeLogger(config.logLevel);
+  // The web process wants Redis commands to fail fast (a quick 503 lets Twilio retry); workers
+  // want them to wait for Redis to come back.
+  const redis = makeRedis(config.redisUrl, options.role);
+  redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  const db = makePool(config.databaseUrl, { applicationName: `whatsapp-handler-${options.role}` });
+  db.on('error', (error) => logger.warn({ err: error.message }, 'idle postgres client error'));
+  const queues = makeQueues(redis, config.redisKeyPrefix);
+  for (const queue of Object.values(queues)) {
+    queue.on('error', (error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
+  }
+  const metrics = makeMetrics();
+  observeQueueDepth(metrics, queues);
+  return {
+    config,
+    db,
+    redis,
+    queues,
+    keys: redisKeys(config.redisKeyPrefix),
+    twilio: options.twilio ?? makeTwilioGateway(config.twilio),
+    logger,
+    clock: systemClock,
+    metrics,
+    async close() {
+      await closeQueues(queues).catch(() => undefined);
+      await db.end().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Composition root of the web process: webhooks, health, metrics, Bull Board, internal API.
+import type { Server } from 'node:http';
+import { loadConfig } from '../config';
+import { makeApp } from '../http/app';
+import type { Readiness } from '../http/routes/health';
+import { buildDeps, type BuiltDeps } from './build-deps';
+import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
+
+/** Starts the HTTP server; returns it and the shutdown steps that stop it cleanly. */
+export async function startWeb(deps: BuiltDeps): Promise<{ server: Server; stop: ShutdownStep[] }> {
+  const readiness: Readiness = { shuttingDown: false };
+  const app = makeApp(deps, { readiness });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(deps.config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  });
+  // Longer than the platform router's idle timeout, so it never reuses a socket we just closed.
+  server.keepAliveTimeout = 65_000;
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : deps.config.port;
+  deps.logger.info({ port }, `web listening on port ${port}`);
+  return {
+    server,
+    stop: [
+      { name: 'readiness', run: async () => void (readiness.shuttingDown = true) },
+      {
+        name: 'http server',
+        // Stop accepting, let in-flight requests finish, then drop idle keep-alive sockets.
+        run: () =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      },
+    ],
+  };
+}
+
+if (require.main === module) {
+  runMain(async () => {
+    const config = loadConfig();
+    const deps = buildDeps(config, { role: 'web' });
+    const { stop } = await startWeb(deps);
+    onShutdownSignal(deps.logger, () => [...stop, { name: 'connections', run: () => deps.close() }]);
+  });
+}
