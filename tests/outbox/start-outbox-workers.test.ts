@@ -131,12 +131,13 @@ test('wake-ups during a relay run queue exactly one follow-up run, so no event w
   };
   const handle = startOutboxWorkers(t.deps, { transport, sweepEveryMs: 600_000 });
   handles.push(handle);
-  await handle.ready();
-  // Let the scheduler's first sweep run (and find nothing) before the test's events exist.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  calls = 0;
   const completed: string[] = [];
   handle.workers[0]!.on('completed', (job) => completed.push(job.name));
+  await handle.ready();
+  // A schedule with `every` runs its first job at once: let that sweep finish (finding nothing).
+  await until(async () => completed.length === 1);
+  completed.length = 0;
+  calls = 0;
   const first = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
   await until(async () => calls > 0);
