@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config';
 import type { Clock } from '../../src/clock';
 import { makeLogger } from '../../src/logger';
+import { makeMetrics } from '../../src/observability/metrics';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { redisKeys } from '../../src/jobs/redis-keys';
 import type { Deps } from '../../src/main/deps';
@@ -39,6 +40,7 @@ export async function makeTestDeps(
     twilio,
     logger: makeLogger('silent'),
     clock: options.clock ?? { now: () => new Date() },
+    metrics: makeMetrics(),
   } as Deps;
   return {
     deps,
