@@ -6,6 +6,7 @@ import { closeQueues, makeQueues } from '../jobs/make-queues';
 import { redisKeys } from '../jobs/redis-keys';
 import { makeLogger, type Logger } from '../logger';
 import { makeMetrics, observeQueueDepth } from '../observability/metrics';
+import { makeOutboxMetrics } from '../outbox/outbox-metrics';
 import { makeRedis } from '../redis';
 import type { TwilioGateway } from '../twilio/gateway';
 import { makeTwilioGateway } from '../twilio/twilio-client';
@@ -30,6 +31,8 @@ export function buildDeps(
   }
   const metrics = makeMetrics();
   observeQueueDepth(metrics, queues);
+  // Outbox gauges read the table at scrape time, so the web process's /metrics shows them too.
+  makeOutboxMetrics(metrics.registry, { db, clock: systemClock });
   return {
     config,
     db,

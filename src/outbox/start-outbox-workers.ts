@@ -8,7 +8,7 @@ import { makeOutboxEventParkedProcessor } from '../jobs/processors/outbox-event-
 import { makePurgeOutboxProcessor } from '../jobs/processors/purge-outbox';
 import { makeRelayOutboxProcessor } from '../jobs/processors/relay-outbox';
 import { makeOutboxTransport } from './make-transport';
-import type { OutboxMetrics } from './outbox-metrics';
+import { makeOutboxMetrics, type OutboxMetrics } from './outbox-metrics';
 import type { ParkedNotice } from './relay';
 import type { OutboxTransport } from './transport';
 
@@ -36,6 +36,8 @@ export type OutboxWorkersHandle = {
 
 export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {}): OutboxWorkersHandle {
   const transport = options.transport ?? makeOutboxTransport(deps);
+  // The same metrics build-deps registered (makeOutboxMetrics returns them on a second call).
+  const metrics = options.metrics ?? (deps.metrics ? makeOutboxMetrics(deps.metrics.registry, deps) : undefined);
   const prefix = deps.config.redisKeyPrefix;
   const relayQueue = deps.queues[QUEUE.outboxRelay];
   const retentionQueue = deps.queues[QUEUE.outboxRetention];
@@ -62,7 +64,7 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     clock: deps.clock,
     transport,
     maxAttempts: deps.config.outbox.maxAttempts,
-    metrics: options.metrics,
+    metrics,
     onParked,
     queues: deps.queues,
   });
@@ -72,7 +74,7 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     clock: deps.clock,
     logger: deps.logger,
     retentionDays: deps.config.outbox.retentionDays,
-    metrics: options.metrics,
+    metrics,
     queues: deps.queues,
   });
 
