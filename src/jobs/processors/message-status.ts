@@ -25,6 +25,7 @@ export function makeMessageStatusProcessor(deps: Deps) {
     );
     if (fresh === null) return { counted: false };
 
+    deps.metrics.deliveryStatus.inc({ status });
     if (FAILED_STATUSES.has(status) || errorCode !== undefined) {
       deps.logger
         .child({ queue: QUEUE.messageStatus, jobId: job.id })

@@ -26,6 +26,9 @@ describe('message-status processor', () => {
 
     expect(first).toEqual({ counted: true });
     expect(second).toEqual({ counted: false });
+    expect((await t.deps.metrics.deliveryStatus.get()).values).toEqual([
+      expect.objectContaining({ labels: { status: 'delivered' }, value: 1 }),
+    ]);
   });
 
   it('counts each distinct status of a message', async () => {
