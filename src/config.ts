@@ -57,6 +57,8 @@ const envSchema = z.object({
   BULL_BOARD_READ_ONLY: booleanFlag,
   INTERNAL_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_TOKEN: optionalString,
+  // Worker processes have no web server; this port lets Prometheus scrape their job metrics.
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   OUTBOX_TRANSPORT: z.enum(['redis', 'http']).default('redis'),
   OUTBOX_HTTP_URL: optionalUrl,
@@ -99,6 +101,7 @@ export type Config = {
   bullBoard: { user: string; password: string; readOnly: boolean } | undefined;
   internalApiToken: string | undefined;
   metricsToken: string | undefined;
+  workerMetricsPort: number | undefined;
   outbox: {
     retentionDays: number;
     transport: 'redis' | 'http';
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         : undefined,
     internalApiToken: e.INTERNAL_API_TOKEN,
     metricsToken: e.METRICS_TOKEN,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
     outbox: {
       retentionDays: e.OUTBOX_RETENTION_DAYS,
       transport: e.OUTBOX_TRANSPORT,

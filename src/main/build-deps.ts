@@ -5,7 +5,7 @@ import { makePool } from '../db/pool';
 import { closeQueues, makeQueues } from '../jobs/make-queues';
 import { redisKeys } from '../jobs/redis-keys';
 import { makeLogger, type Logger } from '../logger';
-import { makeMetrics, observeQueueDepth } from '../observability/metrics';
+import { makeMetrics } from '../observability/metrics';
 import { makeOutboxMetrics } from '../outbox/outbox-metrics';
 import { makeRedis } from '../redis';
 import type { TwilioGateway } from '../twilio/gateway';
@@ -30,7 +30,6 @@ export function buildDeps(
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
   const metrics = makeMetrics();
-  observeQueueDepth(metrics, queues);
   // Outbox gauges read the table at scrape time, so the web process's /metrics shows them too.
   makeOutboxMetrics(metrics.registry, { db, clock: systemClock });
   return {

@@ -56,7 +56,7 @@ test('when Redis is unreachable the webhook answers 503 quickly, so Twilio retri
 test('readiness reports Redis as down and Postgres as up', async () => {
   const response = await fetch(`${url}/readyz`);
   expect(response.status).toBe(503);
-  const body = await response.json();
+  const body = (await response.json()) as { checks: Record<string, string> };
   expect(body.checks.postgres).toBe('ok');
   expect(body.checks.redis).not.toBe('ok');
 });

@@ -9,15 +9,17 @@ export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandl
     const started = process.hrtime.bigint();
     const requestId = req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? randomUUID();
     res.setHeader('x-request-id', requestId);
+    // Routers rewrite req.url on the way down; the original path is what the caller asked for.
+    const path = req.originalUrl.split('?', 1)[0]!;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (req.path.startsWith('/webhooks/')) {
-        deps.metrics.webhookDuration.observe({ route: req.path, status: String(res.statusCode) }, seconds);
+      if (path.startsWith('/webhooks/')) {
+        deps.metrics.webhookDuration.observe({ route: path, status: String(res.statusCode) }, seconds);
       }
       // Successful webhooks are the bulk of traffic; debug keeps the hot path quiet in production.
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
       deps.logger[level](
-        { requestId, method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
         'request',
       );
     });
