@@ -1,0 +1,174 @@
+// npm run bench:ingest — signed WhatsApp webhooks into the real web process (dist/main/web.js)
+// and into a minimal baseline, over loopback, in the same run. Prints requests/s of both, the
+// ratio, p50/p99 latency, and jobs in Redis against unique MessageSids sent.
+// Targets: ratio >= 0.6, p99 <= 25 ms, jobs == unique MessageSids.
+const { spawn } = require('node:child_process');
+const { randomBytes } = require('node:crypto');
+const http = require('node:http');
+const path = require('node:path');
+const { Redis } = require('ioredis');
+const twilio = require('twilio');
+
+const CONNECTIONS = 50;
+const WARMUP_MS = 3_000;
+const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 10) * 1000;
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const AUTH_TOKEN = 'bench-auth-token';
+const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
+const PUBLIC_BASE_URL = 'https://bench.example.test';
+const WEBHOOK_PATH = '/webhooks/twilio/whatsapp';
+
+function start(script, env) {
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on port (\d+)/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]) });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited with ${code}: ${output}`)));
+  });
+}
+
+function signedRequest(senderIndex) {
+  const messageSid = `SM${randomBytes(16).toString('hex')}`;
+  const from = `+44770090${String(senderIndex).padStart(4, '0')}`;
+  const params = {
+    MessageSid: messageSid,
+    SmsMessageSid: messageSid,
+    AccountSid: ACCOUNT_SID,
+    From: `whatsapp:${from}`,
+    To: 'whatsapp:+14155238886',
+    Body: 'Hello, my train was late',
+    NumMedia: '0',
+    ProfileName: 'Bench',
+    WaId: from.slice(1),
+  };
+  const body = new URLSearchParams(params).toString();
+  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_BASE_URL + WEBHOOK_PATH, params);
+  return { messageSid, body, signature };
+}
+
+/** CONNECTIONS loops of keep-alive requests for durationMs; returns latencies and counts. */
+async function drive(port, durationMs) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies = [];
+  const sids = new Set();
+  let errors = 0;
+  const deadline = Date.now() + durationMs;
+  const send = ({ body, signature }) =>
+    new Promise((resolve) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: WEBHOOK_PATH,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+            'x-twilio-signature': signature,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode));
+        },
+      );
+      req.on('error', () => resolve(0));
+      req.end(body);
+    });
+  // Requests are prepared before timing starts, so signing cost is not charged to the server.
+  const loop = async (index) => {
+    while (Date.now() < deadline) {
+      const request = signedRequest(index * 100 + (latencies.length % 100));
+      const started = process.hrtime.bigint();
+      const status = await send(request);
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (status === 200) {
+        latencies.push(elapsed);
+        sids.add(request.messageSid);
+      } else errors++;
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => loop(i)));
+  const seconds = (Date.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  return { rps: latencies.length / seconds, p50: pct(50), p99: pct(99), ok: latencies.length, errors, sids };
+}
+
+async function measure(name, script, extraEnv) {
+  const prefix = `wh-bench-${name}-${randomBytes(3).toString('hex')}`;
+  const env = {
+    PORT: '0',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    AUTH_TOKEN,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    PUBLIC_BASE_URL,
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const { child, port } = await start(script, env);
+  try {
+    await drive(port, WARMUP_MS);
+    const redis = new Redis(REDIS_URL);
+    const before = await redis.llen(`${prefix}:inbound-messages:wait`);
+    const result = await drive(port, DURATION_MS);
+    const after = await redis.llen(`${prefix}:inbound-messages:wait`);
+    result.jobs = after - before;
+    await deletePrefix(redis, prefix);
+    redis.disconnect();
+    return result;
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+async function deletePrefix(redis, prefix) {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
+
+async function main() {
+  const dist = path.join(__dirname, '../dist/main/web.js');
+  console.log(
+    `bench:ingest: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s each after ${WARMUP_MS / 1000} s warm-up`,
+  );
+  const baseline = await measure('baseline', path.join(__dirname, 'ingest-baseline.js'), {});
+  const web = await measure('web', dist, {
+    NODE_ENV: 'production',
+    INTERNAL_API_TOKEN: 'x'.repeat(32),
+    TWILIO_VERIFY_SERVICE_SID: `VA${'0'.repeat(32)}`,
+  });
+  const row = (name, r) =>
+    `${name.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99
+      .toFixed(2)
+      .padStart(6)} ms   errors ${r.errors}   jobs ${r.jobs} / unique MessageSids ${r.sids.size}`;
+  console.log(row('baseline', baseline));
+  console.log(row('web', web));
+  const ratio = web.rps / baseline.rps;
+  console.log(
+    `ratio web/baseline: ${ratio.toFixed(2)} (target >= 0.6); web p99 ${web.p99.toFixed(2)} ms (target <= 25 ms)`,
+  );
+  const countsEqual = web.jobs === web.sids.size && web.errors === 0;
+  console.log(`no job lost or duplicated: ${countsEqual ? 'yes' : 'NO'}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
