@@ -48,8 +48,16 @@ test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event the
   const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
 
   await wakeOutboxRelay(t.deps.queues);
+  // Published is recorded after the consumer answered: wait for the row, not for the request.
+  const state = async () =>
+    (
+      await t.deps.db.query<{ attempts: number; published: boolean }>(
+        `select attempts, published_at is not null as published from whatsapp_handler.outbox_events where id = $1::uuid`,
+        [id],
+      )
+    ).rows[0]!;
   const deadline = Date.now() + 10_000;
-  while (!received.some((r) => r.status === 200) && Date.now() < deadline) {
+  while (!(await state()).published && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
@@ -60,9 +68,5 @@ test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event the
   const delivered = received[1]!;
   const timestamp = Number(delivered.headers['webhook-timestamp']);
   expect(delivered.headers['webhook-signature']).toBe(signWebhook(SECRET, id, timestamp, delivered.body));
-  const { rows } = await t.deps.db.query(
-    `select attempts, published_at is not null as published from whatsapp_handler.outbox_events where id = $1::uuid`,
-    [id],
-  );
-  expect(rows[0]).toEqual({ attempts: 1, published: true });
+  expect(await state()).toEqual({ attempts: 1, published: true });
 });
