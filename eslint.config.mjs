@@ -23,6 +23,11 @@ export default tseslint.config(
         AbortSignal: 'readonly',
         performance: 'readonly',
         setImmediate: 'readonly',
+        URLSearchParams: 'readonly',
+        AbortController: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        Response: 'readonly',
       },
     },
     rules: {
