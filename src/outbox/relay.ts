@@ -28,7 +28,7 @@ export type RelayDeps = {
   clock: Clock;
   transport: OutboxTransport;
   maxAttempts: number;
-  metrics?: OutboxMetrics | undefined;
+  outboxMetrics?: OutboxMetrics | undefined;
   /** Called after the commit that parked an event (makes it visible in Bull Board). */
   onParked?: ((notice: ParkedNotice) => Promise<void>) | undefined;
 };
@@ -59,7 +59,7 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
       const outcome = outcomes[i] ?? { ok: false, error: 'no outcome from transport', permanent: false };
       if (outcome.ok) {
         publishedIds.push(event.id);
-        deps.metrics?.published.inc({ event_type: event.eventType });
+        deps.outboxMetrics?.published.inc({ event_type: event.eventType });
         continue;
       }
       failed++;
@@ -72,11 +72,11 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
         park,
         now,
       });
-      deps.metrics?.publishFailures.inc({ event_type: event.eventType });
+      deps.outboxMetrics?.publishFailures.inc({ event_type: event.eventType });
       const fields = { eventId: event.id, eventType: event.eventType, attempts, error: outcome.error };
       if (park) {
         parked.push({ event, attempts, error: outcome.error });
-        deps.metrics?.parked.inc({ event_type: event.eventType });
+        deps.outboxMetrics?.parked.inc({ event_type: event.eventType });
         deps.logger.error(fields, 'outbox event parked: an operator must retry it');
       } else {
         deps.logger.warn(fields, 'outbox publish failed; will retry');

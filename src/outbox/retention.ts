@@ -19,7 +19,7 @@ export type RetentionDeps = {
   clock: Clock;
   logger: Logger;
   retentionDays: number;
-  metrics?: OutboxMetrics | undefined;
+  outboxMetrics?: OutboxMetrics | undefined;
 };
 
 export type RetentionResult = { deleted: number; batches: number; cutoff: Date; more: boolean };
@@ -38,7 +38,7 @@ export async function runRetention(
     const count = await purgePublishedBefore(deps.db, cutoff, batchSize);
     batches++;
     deleted += count;
-    deps.metrics?.purged.inc(count);
+    deps.outboxMetrics?.purged.inc(count);
     if (count < batchSize) break;
     if (Date.now() >= deadline) {
       more = true;

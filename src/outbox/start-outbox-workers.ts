@@ -37,7 +37,7 @@ export type OutboxWorkersHandle = {
 export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {}): OutboxWorkersHandle {
   const transport = options.transport ?? makeOutboxTransport(deps);
   // The same metrics build-deps registered (makeOutboxMetrics returns them on a second call).
-  const metrics = options.metrics ?? (deps.metrics ? makeOutboxMetrics(deps.metrics.registry, deps) : undefined);
+  const outboxMetrics = options.metrics ?? (deps.metrics ? makeOutboxMetrics(deps.metrics.registry, deps) : undefined);
   const prefix = deps.config.redisKeyPrefix;
   const relayQueue = deps.queues[QUEUE.outboxRelay];
   const retentionQueue = deps.queues[QUEUE.outboxRetention];
@@ -64,7 +64,7 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     clock: deps.clock,
     transport,
     maxAttempts: deps.config.outbox.maxAttempts,
-    metrics,
+    outboxMetrics,
     onParked,
     queues: deps.queues,
   });
@@ -74,7 +74,7 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     clock: deps.clock,
     logger: deps.logger,
     retentionDays: deps.config.outbox.retentionDays,
-    metrics,
+    outboxMetrics,
     queues: deps.queues,
   });
 

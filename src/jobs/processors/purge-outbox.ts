@@ -5,14 +5,23 @@ import type { Queues } from '../make-queues';
 import { JOB, QUEUE } from '../queues';
 import { runRetention, type RetentionDeps, type RetentionResult } from '../../outbox/retention';
 
-export function makePurgeOutboxProcessor(deps: RetentionDeps & { queues: Queues }) {
+export function makePurgeOutboxProcessor(
+  deps: RetentionDeps & { queues: Queues },
+  options: { batchSize?: number; timeBudgetMs?: number } = {},
+) {
   return async function purgeOutbox(job: Job): Promise<RetentionResult> {
-    const result = await runRetention({ ...deps, logger: deps.logger.child({ queue: job.queueName, jobId: job.id }) });
+    const logger = deps.logger.child({ queue: job.queueName, jobId: job.id });
+    const result = await runRetention({ ...deps, logger }, options);
     if (result.more) {
       await deps.queues[QUEUE.outboxRetention].add(
         JOB.purgeOutbox,
         {},
-        { deduplication: { id: 'outbox-retention-follow-up' }, attempts: 1, removeOnComplete: { count: 100 } },
+        // keepLastIfActive: a follow-up that itself runs out of time queues the next one.
+        {
+          deduplication: { id: 'outbox-retention-follow-up', keepLastIfActive: true },
+          attempts: 1,
+          removeOnComplete: { count: 100 },
+        },
       );
     }
     return result;

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'bullmq';
+import { userRegistered } from '../../src/events';
+import { makePurgeOutboxProcessor } from '../../src/jobs/processors/purge-outbox';
+import { JOB, QUEUE } from '../../src/jobs/queues';
+import { appendEvent } from '../../src/repos/outbox';
+import { makeFakeTwilio } from '../jobs/fake-twilio';
+import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+
+let t: TestDeps;
+let worker: Worker | undefined;
+beforeEach(async () => (t = await makeTestDeps(makeFakeTwilio())));
+afterEach(async () => {
+  await worker?.close();
+  await t.close();
+});
+
+test('a purge that runs out of time queues follow-up runs until every expired event is gone', async () => {
+  for (let i = 0; i < 12; i++) {
+    const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+    await t.deps.db.query(
+      `update whatsapp_handler.outbox_events set published_at = now() - interval '30 days' where id = $1::uuid`,
+      [id],
+    );
+  }
+  const process = makePurgeOutboxProcessor(
+    { ...t.deps, retentionDays: 7 },
+    // One batch of 5 per run, then out of time: three runs are needed.
+    { batchSize: 5, timeBudgetMs: 0 },
+  );
+  let runs = 0;
+  worker = new Worker(QUEUE.outboxRetention, (job) => (runs++, process(job)), {
+    connection: t.redis,
+    prefix: t.prefix,
+  });
+
+  await t.deps.queues[QUEUE.outboxRetention].add(JOB.purgeOutbox, {}, { attempts: 1 });
+  const deadline = Date.now() + 10_000;
+  const remaining = async () =>
+    Number((await t.deps.db.query(`select count(*) as n from whatsapp_handler.outbox_events`)).rows[0].n);
+  while ((await remaining()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+
+  expect(await remaining()).toBe(0);
+  expect(runs).toBe(3);
+});
