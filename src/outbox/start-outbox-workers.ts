@@ -84,6 +84,11 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     const opts: WorkerOptions = { connection: deps.redis, prefix, concurrency: 1 };
     const created = new Worker(name, processor, opts);
     created.on('error', (error) => deps.logger.error({ queue: name, err: error.message }, 'worker error'));
+    created.on('failed', (job, error) => {
+      // A parked-event job fails on purpose (that is how it shows in Bull Board); the relay logged it.
+      if (job?.name === JOB.outboxEventParked && job.attemptsMade <= 1) return;
+      deps.logger.error({ queue: name, jobId: job?.id, err: error.message }, 'outbox job failed');
+    });
     return created;
   };
   const workers = [
