@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { userRegistered } from '../../src/events';
+import { makeApp } from '../../src/http/app';
 import { makeInternalApiRouter } from '../../src/http/routes/internal-api';
 import { QUEUE } from '../../src/jobs/queues';
 import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
@@ -213,5 +214,29 @@ describe('with no token configured', () => {
     ]);
 
     expect(responses.map((r) => r.status)).toEqual([404, 404]);
+  });
+});
+
+describe('mounted in the web app', () => {
+  beforeEach(() => start({ INTERNAL_API_TOKEN: TOKEN }));
+
+  it('answers through makeApp as it does alone', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900007' });
+    const app = makeApp(t.deps).listen(0, '127.0.0.1');
+    await new Promise((resolve) => app.once('listening', resolve));
+    const url = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
+    try {
+      const authorised = await fetch(`${url}/api/v1/users/${user.id}`, {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      const anonymous = await fetch(`${url}/api/v1/users/${user.id}`);
+
+      expect(authorised.status).toBe(200);
+      expect(((await authorised.json()) as { id: string }).id).toBe(user.id);
+      expect(anonymous.status).toBe(401);
+    } finally {
+      app.closeAllConnections();
+      await new Promise((resolve) => app.close(resolve));
+    }
   });
 });
