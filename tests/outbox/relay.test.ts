@@ -127,7 +127,7 @@ test('when the relay dies after publishing and before marking, the event is publ
     async publish(envelopes) {
       const outcomes = await inner.publish(envelopes);
       await db.pool.query(
-        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'outbox-relay-doomed'`,
+        `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'outbox-relay-doomed' and datname = current_database()`,
       );
       return outcomes;
     },
