@@ -1,0 +1,98 @@
+// The conversation state machine: (state, input, context) -> { next, effects }. Pure: no I/O,
+// no clock but context.now. Every message gets at least one reply, either here or in the round
+// the runtime runs after a start-verification / check-verification effect.
+import { onGlobalCommand } from './commands';
+import { globalCommand, matches } from './keywords';
+import {
+  LONG_AGO,
+  onAwaitingCode,
+  onConsent,
+  onVerificationChecked,
+  onVerificationStarted,
+  welcome,
+} from './onboarding';
+import { say } from './say';
+import { onHomeStation, onMenu, onSettings, showMenu } from './settings';
+import { texts } from './texts';
+import type { ConversationContext, ConversationInput, ConversationState, Decision } from './types';
+
+export function decide(state: ConversationState, input: ConversationInput, context: ConversationContext): Decision {
+  // Outcomes arrive in the same turn as the effect that asked for them: the state is current.
+  if (input.kind === 'verification-started') return onVerificationStarted(state, input.outcome);
+  if (input.kind === 'verification-checked') return onVerificationChecked(state, input.outcome);
+
+  const { state: current, returning } = reconcile(state, context);
+  const text = input.text;
+
+  if (current.step === 'confirm-delete') return onConfirmDelete(current, text, context);
+
+  const command = globalCommand(text);
+  if (command !== undefined) return onGlobalCommand(command, current, context);
+
+  switch (current.step) {
+    case 'new':
+      return welcome();
+    case 'awaiting-consent':
+      return onConsent(text, context);
+    case 'awaiting-code':
+      return onAwaitingCode(current, text, context, returning);
+    case 'menu':
+    case 'report-delay':
+      return onMenu(text, context, returning);
+    case 'settings':
+      return onSettings(text, context);
+    case 'settings-home-station':
+      return onHomeStation(text);
+  }
+}
+
+/**
+ * The state as the account stands: a stored state can outlive an account (deleted) or lag behind
+ * it (state expired after 24 h, verified meanwhile). `returning` marks a sender whose state was
+ * rebuilt, so unrecognised text shows where they are rather than a bare hint.
+ */
+function reconcile(
+  state: ConversationState,
+  context: ConversationContext,
+): { state: ConversationState; returning: boolean } {
+  const user = context.user;
+  if (user === undefined) {
+    return state.step === 'new' || state.step === 'awaiting-consent'
+      ? { state, returning: false }
+      : { state: { step: 'new' }, returning: false };
+  }
+  if (state.step === 'confirm-delete') return { state, returning: false };
+  if (!user.verified) {
+    if (state.step === 'awaiting-code') return { state, returning: false };
+    return { state: unknownVerification(context), returning: true };
+  }
+  if (state.step === 'new' || state.step === 'awaiting-consent' || state.step === 'awaiting-code') {
+    return { state: { step: 'menu' }, returning: true };
+  }
+  // Journey reporting does not exist yet: its placeholder behaves as the menu.
+  if (state.step === 'report-delay') return { state: { step: 'menu' }, returning: false };
+  return { state, returning: false };
+}
+
+// A code may still be pending with Twilio, so a typed code is checked; RESEND works at once.
+function unknownVerification(context: ConversationContext): ConversationState {
+  return { step: 'awaiting-code', codeSentAt: LONG_AGO, checksLeft: context.settings.maxChecks };
+}
+
+function onConfirmDelete(
+  state: Extract<ConversationState, { step: 'confirm-delete' }>,
+  text: string,
+  context: ConversationContext,
+): Decision {
+  if (context.user === undefined) return welcome();
+  if (matches(text, 'yes', 'delete')) {
+    return { next: undefined, effects: [{ type: 'delete-user' }, { type: 'reply', text: texts.deleted }] };
+  }
+  const command = globalCommand(text);
+  if (command === 'delete-my-data') return say(state, texts.confirmDelete);
+  // returnTo is a hint; the account says where the sender really goes back to.
+  const back: ConversationState = context.user.verified ? { step: 'menu' } : unknownVerification(context);
+  if (command !== undefined) return onGlobalCommand(command, back, context, texts.deleteCancelled);
+  if (back.step === 'menu') return showMenu(texts.deleteCancelled);
+  return say(back, texts.deleteCancelled, texts.codeHint);
+}
