@@ -1,0 +1,48 @@
+import { globalCommand, isNo, isYes, looksLikeCode, normalise } from '../../src/conversation/keywords';
+
+describe('keywords', () => {
+  it.each(['yes', 'YES', 'Yes!', ' Yes\u00a0', 'yes.', '\u2003yes\u2003', 'Yes!!', 'y', 'OK', 'I agree'])(
+    '"%s" reads as YES',
+    (text) => {
+      expect(isYes(text)).toBe(true);
+    },
+  );
+
+  it.each(['yess', 'yes please no', '', 'no'])('"%s" does not read as YES', (text) => {
+    expect(isYes(text)).toBe(false);
+  });
+
+  it.each(['no', 'NO', 'No.', ' nope ', 'No thanks!'])('"%s" reads as NO', (text) => {
+    expect(isNo(text)).toBe(true);
+  });
+
+  it.each([
+    ['help', 'help'],
+    ['HELP?', 'help'],
+    [' Menu ', 'menu'],
+    ['cancel.', 'cancel'],
+    ['STOP', 'stop'],
+    ['Start!', 'start'],
+    ['settings', 'settings'],
+    ['DELETE MY DATA', 'delete-my-data'],
+    ['delete\u00a0my  data!', 'delete-my-data'],
+  ] as const)('"%s" is the command %s', (text, command) => {
+    expect(globalCommand(text)).toBe(command);
+  });
+
+  it.each(['help me please', 'stopping', 'delete', 'my data'])('"%s" is no command', (text) => {
+    expect(globalCommand(text)).toBeUndefined();
+  });
+
+  it('normalising drops zero-width spaces, full-width letters and trailing punctuation', () => {
+    expect(normalise('\u200bＹＥＳ!\u200b')).toBe('yes');
+  });
+
+  it.each(['1234', '123456', '123 456', '12 34 56 78 90', '\u00a0654321 '])('"%s" looks like a code', (text) => {
+    expect(looksLikeCode(text)).toBe(true);
+  });
+
+  it.each(['123', '12345678901', 'abc123', '12-34', ''])('"%s" does not look like a code', (text) => {
+    expect(looksLikeCode(text)).toBe(false);
+  });
+});
