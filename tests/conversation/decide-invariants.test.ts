@@ -1,0 +1,311 @@
+// Properties every decision must keep, checked over every state, every kind of sender and a
+// seeded stream of odd inputs (random text, codes, keywords with noise, odd Unicode, media only).
+import { decide } from '../../src/conversation/decide';
+import { parseState } from '../../src/conversation/state-store';
+import { texts } from '../../src/conversation/texts';
+import type {
+  ConversationContext,
+  ConversationInput,
+  ConversationState,
+  Decision,
+  Effect,
+} from '../../src/conversation/types';
+import { parsePreference } from '../../src/preferences/registry';
+
+const NOW = new Date('2026-03-29T00:30:00.000Z');
+const SETTINGS = { resendCooldownSeconds: 60, maxChecks: 5, claimWindowDays: 28 };
+const WHATSAPP_LIMIT = 1600;
+
+const STATES: ConversationState[] = [
+  { step: 'new' },
+  { step: 'awaiting-consent' },
+  { step: 'awaiting-code', codeSentAt: NOW.toISOString(), checksLeft: 5 },
+  { step: 'awaiting-code', codeSentAt: new Date(NOW.getTime() - 3600_000).toISOString(), checksLeft: 1 },
+  { step: 'awaiting-code', codeSentAt: new Date(0).toISOString(), checksLeft: 0 },
+  { step: 'awaiting-code', codeSentAt: 'not a date', checksLeft: 3 },
+  { step: 'menu' },
+  { step: 'settings' },
+  { step: 'settings-home-station' },
+  { step: 'confirm-delete', returnTo: 'menu' },
+  { step: 'confirm-delete', returnTo: 'awaiting-code' },
+  { step: 'confirm-delete', returnTo: 'new' },
+  { step: 'report-delay' },
+];
+
+const USERS: ConversationContext['user'][] = [undefined, { id: 'u1', verified: false }, { id: 'u1', verified: true }];
+
+const PREFERENCES: ConversationContext['preferences'][] = [
+  {},
+  { notifications: false, opted_out: true, home_station: 'KGX' },
+];
+
+const WORDS = [
+  'yes',
+  'no',
+  'help',
+  'menu',
+  'cancel',
+  'stop',
+  'start',
+  'settings',
+  'delete my data',
+  'delete',
+  'resend',
+  '1',
+  '2',
+  '3',
+  'on',
+  'off',
+  'notifications on',
+  'notifications off',
+  'home station',
+  'KGX',
+  'zzz',
+  'London Kings Cross',
+  'report a delay',
+  '',
+  ' ',
+  '\u00a0',
+  '\u200b',
+  '🚆',
+  'ＹＥＳ',
+  'Ｓｔｏｐ',
+  '\u202e',
+];
+const NOISE = ['', ' ', '!', '.', '?', '\u00a0', '\u2003', '\n', '\t', '!!', ' :)', '\u200b'];
+
+/** A small deterministic generator so a failure names a seed that replays it. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomText(random: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  const shape = Math.floor(random() * 5);
+  if (shape === 0) return pick(NOISE) + pick(WORDS) + pick(NOISE);
+  if (shape === 1) {
+    const word = pick(WORDS);
+    return word
+      .split('')
+      .map((c) => (random() < 0.5 ? c.toUpperCase() : c))
+      .join('');
+  }
+  if (shape === 2) return String(Math.floor(random() * 10 ** (1 + Math.floor(random() * 11))));
+  if (shape === 3) {
+    const length = Math.floor(random() * 40);
+    let text = '';
+    for (let i = 0; i < length; i++) text += String.fromCodePoint(Math.floor(random() * 0x2fff));
+    return text;
+  }
+  return 'x'.repeat(Math.floor(random() * 5000));
+}
+
+function message(text: string, media: { url: string; contentType: string }[] = []): ConversationInput {
+  return { kind: 'message', text, media };
+}
+
+function contexts(): ConversationContext[] {
+  return USERS.flatMap((user) =>
+    PREFERENCES.map((preferences) => ({ user, preferences, now: NOW, settings: SETTINGS })),
+  );
+}
+
+function replies(decision: Decision): string[] {
+  return decision.effects.flatMap((e) => (e.type === 'reply' ? [e.text] : []));
+}
+
+const STARTED = ['sent', 'too-many-sends', 'failed'] as const;
+const CHECKED = ['approved', 'wrong-code', 'expired', 'too-many-checks'] as const;
+
+/** Applies account effects to the context the way the runtime does. */
+function applyToContext(context: ConversationContext, effects: Effect[]): ConversationContext {
+  let next = context;
+  for (const effect of effects) {
+    if (effect.type === 'register-user') next = { ...next, user: { id: 'u1', verified: false } };
+    if (effect.type === 'mark-verified') next = { ...next, user: { id: 'u1', verified: true } };
+    if (effect.type === 'delete-user') next = { ...next, user: undefined, preferences: {} };
+  }
+  return next;
+}
+
+/**
+ * The replies a message gets once the runtime has fed back every possible verification outcome:
+ * one list per outcome path.
+ */
+function repliesAfterFeedback(state: ConversationState, decision: Decision, context: ConversationContext): string[][] {
+  const own = replies(decision);
+  const asks = decision.effects.filter((e) => e.type === 'start-verification' || e.type === 'check-verification');
+  if (asks.length === 0) return [own];
+  const after = applyToContext(context, decision.effects);
+  const next = decision.next ?? { step: 'new' };
+  const inputs: ConversationInput[] =
+    asks[0]?.type === 'start-verification'
+      ? STARTED.map((outcome) => ({ kind: 'verification-started', outcome }))
+      : CHECKED.map((outcome) => ({ kind: 'verification-checked', outcome }));
+  return inputs.map((input) => {
+    const feedback = decide(next, input, after);
+    expect(feedback.effects.some((e) => e.type === 'start-verification' || e.type === 'check-verification')).toBe(
+      false,
+    );
+    return [...own, ...replies(feedback)];
+  });
+}
+
+function checkDecision(decision: Decision, context: ConversationContext, label: string): void {
+  // A decision the runtime can store and read back unchanged.
+  if (decision.next !== undefined) {
+    expect(parseState(JSON.stringify(decision.next))).toEqual(decision.next);
+    if (decision.next.step === 'awaiting-code') {
+      expect(decision.next.checksLeft).toBeGreaterThanOrEqual(0);
+      expect(decision.next.checksLeft).toBeLessThanOrEqual(SETTINGS.maxChecks);
+    }
+  }
+  let hasUser = context.user !== undefined;
+  for (const effect of decision.effects) {
+    switch (effect.type) {
+      case 'reply':
+        expect(effect.text.trim().length).toBeGreaterThan(0);
+        expect(effect.text.length).toBeLessThan(WHATSAPP_LIMIT);
+        break;
+      case 'register-user':
+        expect({ label, registerWithAccount: hasUser }).toEqual({ label, registerWithAccount: false });
+        hasUser = true;
+        break;
+      case 'set-preference':
+        expect(() => parsePreference(effect.key, effect.value)).not.toThrow();
+        expect({ label, effect, hasUser }).toEqual({ label, effect, hasUser: true });
+        break;
+      default:
+        expect({ label, effect, hasUser }).toEqual({ label, effect, hasUser: true });
+    }
+  }
+}
+
+describe('decide keeps its promises for every state, sender and input', () => {
+  const cases = STATES.flatMap((state) => contexts().map((context) => ({ state, context })));
+
+  it('every message, in every state and for every sender, ends with at least one reply under 1,600 characters', () => {
+    const random = prng(20261125);
+    for (const { state, context } of cases) {
+      for (let i = 0; i < 150; i++) {
+        const text = randomText(random);
+        const label = `${JSON.stringify(state)} ${JSON.stringify(context.user)} ${JSON.stringify(text.slice(0, 40))}`;
+        const decision = decide(state, message(text), context);
+        checkDecision(decision, context, label);
+        for (const path of repliesAfterFeedback(state, decision, context)) {
+          expect({ label, replies: path.length > 0 }).toEqual({ label, replies: true });
+          for (const reply of path) expect(reply.length).toBeLessThan(WHATSAPP_LIMIT);
+        }
+      }
+    }
+  });
+
+  it('a message with media and no text still gets a reply in every state', () => {
+    for (const { state, context } of cases) {
+      const decision = decide(
+        state,
+        message('', [{ url: 'https://example.test/m/1', contentType: 'image/jpeg' }]),
+        context,
+      );
+      checkDecision(decision, context, JSON.stringify(state));
+      for (const path of repliesAfterFeedback(state, decision, context)) expect(path.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('every verification outcome, in every state and for every sender, gets a reply and asks for no further check', () => {
+    for (const { state, context } of cases) {
+      const inputs: ConversationInput[] = [
+        ...STARTED.map((outcome) => ({ kind: 'verification-started' as const, outcome })),
+        ...CHECKED.map((outcome) => ({ kind: 'verification-checked' as const, outcome })),
+      ];
+      for (const input of inputs) {
+        const decision = decide(state, input, context);
+        expect(replies(decision).length).toBeGreaterThan(0);
+        expect(decision.effects.some((e) => e.type === 'start-verification' || e.type === 'check-verification')).toBe(
+          false,
+        );
+      }
+    }
+  });
+
+  it('a typed code never appears in the next state or in any effect, whatever the outcome', () => {
+    const codes = ['739154', '739 154', '8203917', '73915482'];
+    for (const { state, context } of cases) {
+      for (const code of codes) {
+        const decision = decide(state, message(code), context);
+        const digits = code.replace(/ /g, '');
+        expect(JSON.stringify(decision)).not.toContain(digits);
+        expect(JSON.stringify(decision)).not.toContain(code);
+        const after = applyToContext(context, decision.effects);
+        for (const outcome of CHECKED) {
+          const feedback = decide(decision.next ?? { step: 'new' }, { kind: 'verification-checked', outcome }, after);
+          expect(JSON.stringify(feedback)).not.toContain(digits);
+        }
+      }
+    }
+  });
+
+  it('decide gives the same decision for the same state, input and context (a retried message decides alike)', () => {
+    const random = prng(7);
+    for (const { state, context } of cases) {
+      for (let i = 0; i < 20; i++) {
+        const input = message(randomText(random));
+        expect(decide(state, input, context)).toEqual(decide(state, input, context));
+      }
+    }
+  });
+
+  it('decide does not change the state or context it was given', () => {
+    for (const { state, context } of cases) {
+      const stateCopy = JSON.stringify(state);
+      const contextCopy = JSON.stringify(context);
+      decide(state, message('2'), context);
+      decide(state, { kind: 'verification-checked', outcome: 'wrong-code' }, context);
+      expect(JSON.stringify(state)).toBe(stateCopy);
+      expect(JSON.stringify(context)).toBe(contextCopy);
+    }
+  });
+});
+
+// Arguments to render each parameterised entry with, at its extremes. A new parameterised entry
+// fails the catalog test until it is listed here.
+const LONG_NAME = 'A station with a very long name indeed '.repeat(10);
+const RENDER_WITH: Record<string, unknown[][]> = {
+  wrongCode: [[0], [1], [Number.MAX_SAFE_INTEGER]],
+  resendWait: [[1], [Number.MAX_SAFE_INTEGER]],
+  settings: [
+    [{ notifications: true, homeStation: LONG_NAME, optedOut: true }],
+    [{ notifications: false, homeStation: undefined, optedOut: false }],
+  ],
+  notificationsSet: [[true], [false]],
+  homeStationSet: [[LONG_NAME, 'KGX']],
+};
+
+describe('the text catalog', () => {
+  it('every entry, including the parameterised ones with long inputs, is plain text under 1,600 characters', () => {
+    const rendered: { name: string; text: string }[] = [];
+    for (const [name, entry] of Object.entries(texts)) {
+      if (typeof entry === 'string') {
+        rendered.push({ name, text: entry });
+        continue;
+      }
+      const argumentSets = RENDER_WITH[name];
+      expect({ name, listed: argumentSets !== undefined }).toEqual({ name, listed: true });
+      const render = entry as (...args: unknown[]) => string;
+      for (const args of argumentSets ?? []) rendered.push({ name, text: render(...args) });
+    }
+    for (const { name, text } of rendered) {
+      expect({ name, type: typeof text }).toEqual({ name, type: 'string' });
+      expect({ name, empty: text.trim().length === 0 }).toEqual({ name, empty: false });
+      expect({ name, tooLong: text.length >= WHATSAPP_LIMIT }).toEqual({ name, tooLong: false });
+      expect({ name, leaks: /undefined|NaN|\[object|<\/?[a-z]+>/.test(text) }).toEqual({ name, leaks: false });
+    }
+  });
+});
