@@ -31,7 +31,13 @@ export function onGlobalCommand(
       return act(state, [{ type: 'set-preference', key: 'opted_out', value: false }], ...before, texts.started);
     case 'delete-my-data':
       return say(
-        { step: 'confirm-delete', returnTo: verified ? 'menu' : 'awaiting-code' },
+        {
+          step: 'confirm-delete',
+          returnTo: verified ? 'menu' : 'awaiting-code',
+          ...(state.step === 'awaiting-code' && {
+            pendingCode: { codeSentAt: state.codeSentAt, checksLeft: state.checksLeft },
+          }),
+        },
         ...before,
         texts.confirmDelete,
       );

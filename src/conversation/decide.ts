@@ -91,7 +91,11 @@ function onConfirmDelete(
   const command = globalCommand(text);
   if (command === 'delete-my-data') return say(state, texts.confirmDelete);
   // returnTo is a hint; the account says where the sender really goes back to.
-  const back: ConversationState = context.user.verified ? { step: 'menu' } : unknownVerification(context);
+  const back: ConversationState = context.user.verified
+    ? { step: 'menu' }
+    : state.pendingCode
+      ? { step: 'awaiting-code', ...state.pendingCode }
+      : unknownVerification(context);
   if (command !== undefined) return onGlobalCommand(command, back, context, texts.deleteCancelled);
   if (back.step === 'menu') return showMenu(texts.deleteCancelled);
   return say(back, texts.deleteCancelled, texts.codeHint);

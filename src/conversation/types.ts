@@ -11,7 +11,12 @@ export type ConversationState =
   | { step: 'menu' } // verified, main menu shown
   | { step: 'settings' } // settings menu shown
   | { step: 'settings-home-station' } // asked for a home station
-  | { step: 'confirm-delete'; returnTo: 'menu' | 'awaiting-code' | 'new' } // DELETE MY DATA asked for confirmation
+  // DELETE MY DATA asked for confirmation; a pending code's window and tries survive a "no".
+  | {
+      step: 'confirm-delete';
+      returnTo: 'menu' | 'awaiting-code' | 'new';
+      pendingCode?: { codeSentAt: string; checksLeft: number };
+    }
   | { step: 'report-delay' }; // placeholder for journey reporting (flow 6, later)
 
 /** What happened in the sender's lane. */

@@ -164,3 +164,15 @@ describe('global commands in every state (flow 4)', () => {
     expect(replies(decision)).toEqual([texts.menu]);
   });
 });
+
+describe('DELETE MY DATA while a code is pending', () => {
+  it('keeps the code window and tries left when the sender says no', () => {
+    const pending = { step: 'awaiting-code', codeSentAt: '2026-11-25T10:00:00.000Z', checksLeft: 2 } as const;
+    const asked = decide(pending, message('DELETE MY DATA'), unverified());
+    expect(asked.next).toMatchObject({ step: 'confirm-delete' });
+
+    const declined = decide(asked.next!, message('no'), unverified());
+    expect(declined.effects.map((effect) => effect.type)).not.toContain('delete-user');
+    expect(declined.next).toEqual(pending);
+  });
+});
