@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import type { Deps } from '../main/deps';
 import { JOB, QUEUE, type QueueName } from './queues';
 import { makeCheckVerificationProcessor } from './processors/check-verification';
+import { makeInboundMessageProcessor } from './processors/inbound-message';
 import { makeMessageStatusProcessor } from './processors/message-status';
 import { makeSendMessageProcessor } from './processors/send-message';
 import { makeStartVerificationProcessor } from './processors/start-verification';
@@ -57,7 +58,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
     eventConnections.push(dedicated);
     return new QueueEvents(name, { connection: dedicated, prefix });
   };
-  const _waiters = {
+  const waiters = {
     verification: events(QUEUE.verification),
     preferenceUpdate: events(QUEUE.preferenceUpdate),
     outbound: events(QUEUE.outbound),
@@ -77,7 +78,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
   const startVerification = makeStartVerificationProcessor(deps);
   const checkVerification = makeCheckVerificationProcessor(deps);
   const workers: Worker[] = [
-    // The inbound-messages worker joins here, first: close() relies on that order.
+    worker(QUEUE.inbound, makeInboundMessageProcessor(deps, waiters), FAST_RECOVERY),
     worker(QUEUE.outbound, makeSendMessageProcessor(deps), {
       ...FAST_RECOVERY,
       // One global send rate across every worker process (BullMQ keeps the counter in Redis).
@@ -98,7 +99,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       await Promise.all([
         outbox.ready(),
         ...workers.map((w) => w.waitUntilReady()),
-        ...Object.values(_waiters).map((e) => e.waitUntilReady()),
+        ...Object.values(waiters).map((e) => e.waitUntilReady()),
       ]);
     },
     async close() {
@@ -107,7 +108,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       const [inbound, ...rest] = workers;
       await closeWithin(inbound!, INBOUND_CLOSE_MS);
       await Promise.all([...rest.map((w) => closeWithin(w, OTHERS_CLOSE_MS)), outbox.close()]);
-      await Promise.all(Object.values(_waiters).map((e) => e.close()));
+      await Promise.all(Object.values(waiters).map((e) => e.close()));
       await Promise.all(eventConnections.map((c) => c.quit().catch(() => c.disconnect())));
     },
   };

@@ -1,0 +1,186 @@
+import { randomBytes } from 'node:crypto';
+import type { Job } from 'bullmq';
+import { texts } from '../../../src/conversation/texts';
+import * as lane from '../../../src/jobs/sender-lane';
+import { JOB, QUEUE } from '../../../src/jobs/queues';
+import { startWorkers, type WorkerHandle } from '../../../src/jobs/register';
+import { recordArrival } from '../../../src/jobs/sender-arrival';
+import { findUserByPhone } from '../../../src/repos/users';
+import { listPreferences } from '../../../src/repos/preferences';
+import { makeFakeTwilio, type FakeTwilio } from '../fake-twilio';
+import { makeTestDeps, type TestDeps } from '../test-deps';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('inbound-message processor', () => {
+  let twilio: FakeTwilio;
+  let t: TestDeps;
+  let workers: WorkerHandle;
+
+  beforeEach(async () => {
+    twilio = makeFakeTwilio();
+    t = await makeTestDeps(twilio, { env: { VERIFY_RESEND_COOLDOWN_SECONDS: '0' } });
+    workers = startWorkers(t.deps, { concurrency: 4, outbox: { sweepEveryMs: 60_000 } });
+    await workers.ready();
+  });
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await workers.close();
+    await t.close();
+  });
+
+  /** What the webhook does: queue the message and number it in its sender's lane. */
+  async function receive(phone: string, body: string): Promise<string> {
+    const messageSid = `SM${randomBytes(16).toString('hex')}`;
+    await Promise.all([
+      t.deps.queues[QUEUE.inbound].add(
+        JOB.inboundMessage,
+        {
+          messageSid,
+          from: `whatsapp:${phone}`,
+          to: t.deps.config.twilio.whatsappFrom,
+          body,
+          media: [],
+          receivedAt: new Date().toISOString(),
+        },
+        { jobId: messageSid },
+      ),
+      recordArrival(t.deps.redis, t.deps.keys, { messageSid, phone }),
+    ]);
+    return messageSid;
+  }
+
+  function repliesTo(phone: string): string[] {
+    return twilio.sent.filter((m) => m.to === `whatsapp:${phone}`).map((m) => m.body);
+  }
+
+  async function waitForReplies(phone: string, count: number, timeoutMs = 20_000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (repliesTo(phone).length < count) {
+      if (Date.now() > deadline) throw new Error(`expected ${count} replies, got ${JSON.stringify(repliesTo(phone))}`);
+      await sleep(20);
+    }
+    return repliesTo(phone);
+  }
+
+  async function converse(phone: string, body: string): Promise<string> {
+    const before = repliesTo(phone).length;
+    await receive(phone, body);
+    return (await waitForReplies(phone, before + 1))[before]!;
+  }
+
+  async function eventTypes(): Promise<string[]> {
+    const { rows } = await t.deps.db.query<{ event_type: string }>(
+      `select event_type from whatsapp_handler.outbox_events order by seq`,
+    );
+    return rows.map((row) => row.event_type);
+  }
+
+  it('runs onboarding, verification, settings, STOP/START and deletion with the catalog replies', async () => {
+    const phone = '+447700900201';
+
+    expect(await converse(phone, 'Hi')).toBe(texts.welcome);
+    expect(await converse(phone, 'YES')).toBe(texts.codeSent);
+    expect(await converse(phone, '000000')).toBe(texts.wrongCode(4));
+    expect(await converse(phone, twilio.codes.get(phone)!)).toBe(`${texts.verified}\n\n${texts.menu}`);
+    const user = (await findUserByPhone(t.deps.db, phone))!;
+    expect(user.verifiedAt).not.toBeNull();
+
+    expect(await converse(phone, 'SETTINGS')).toBe(
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+    );
+    expect(await converse(phone, '1')).toBe(texts.notificationsSet(false));
+    expect(await converse(phone, 'STOP')).toBe(texts.stopped);
+    expect(await listPreferences(t.deps.db, user.id)).toEqual({ notifications: false, opted_out: true });
+    expect(await converse(phone, 'START')).toBe(texts.started);
+    expect(await converse(phone, 'DELETE MY DATA')).toBe(texts.confirmDelete);
+    expect(await converse(phone, 'DELETE')).toBe(texts.deleted);
+
+    expect(await findUserByPhone(t.deps.db, phone)).toBeUndefined();
+    expect(await t.redis.get(t.deps.keys.conversation(phone))).toBeNull();
+    expect(await eventTypes()).toEqual([
+      'user.registered',
+      'user.verified',
+      'user.preferences_updated',
+      'user.preferences_updated',
+      'user.preferences_updated',
+      'user.deleted',
+    ]);
+    expect(twilio.starts).toHaveLength(1);
+  });
+
+  it('keeps the conversation state in Redis with a 24 h TTL', async () => {
+    const phone = '+447700900202';
+
+    await converse(phone, 'Hi');
+
+    expect(JSON.parse((await t.redis.get(t.deps.keys.conversation(phone)))!)).toEqual({ step: 'awaiting-consent' });
+    const ttl = await t.redis.ttl(t.deps.keys.conversation(phone));
+    expect(ttl).toBeGreaterThan(24 * 3600 - 60);
+    expect(ttl).toBeLessThanOrEqual(24 * 3600);
+  });
+
+  it('a message retried after a crash before its turn finished applies each effect once', async () => {
+    const phone = '+447700900203';
+    await converse(phone, 'Hi');
+    // The first attempt at YES registers, starts the verification and sends its reply, then dies
+    // before saving the state; BullMQ retries it.
+    const realFinish = lane.finishTurn;
+    let crashed = false;
+    jest.spyOn(lane, 'finishTurn').mockImplementation(async (...args) => {
+      if (!crashed && args[4].result === 'processed') {
+        crashed = true;
+        throw new Error('worker crashed');
+      }
+      return realFinish(...args);
+    });
+
+    const sid = await receive(phone, 'YES');
+    const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
+    while (!(await job.isCompleted())) await sleep(50);
+
+    expect(crashed).toBe(true);
+    expect(repliesTo(phone)).toEqual([texts.welcome, texts.codeSent]);
+    expect(twilio.starts).toHaveLength(1);
+    expect(await eventTypes()).toEqual(['user.registered']);
+    expect(JSON.parse((await t.redis.get(t.deps.keys.conversation(phone)))!)).toMatchObject({ step: 'awaiting-code' });
+  });
+
+  it('running the same inbound job again after it finished changes nothing', async () => {
+    const phone = '+447700900204';
+    await converse(phone, 'Hi');
+    const sid = await receive(phone, 'YES');
+    await waitForReplies(phone, 2);
+    const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
+    while (!(await job.isCompleted())) await sleep(20);
+    const state = await t.redis.get(t.deps.keys.conversation(phone));
+
+    // A redelivery of the same MessageSid under another job id: the lane knows it is done.
+    await t.deps.queues[QUEUE.inbound].add(JOB.inboundMessage, job.data, { jobId: `${sid}-again` });
+    await sleep(500);
+
+    expect(repliesTo(phone)).toEqual([texts.welcome, texts.codeSent]);
+    expect(twilio.starts).toHaveLength(1);
+    expect(await eventTypes()).toEqual(['user.registered']);
+    expect(await t.redis.get(t.deps.keys.conversation(phone))).toBe(state);
+    expect(await (await t.deps.queues[QUEUE.inbound].getJob(`${sid}-again`))!.returnvalue).toEqual({
+      outcome: 'duplicate',
+    });
+  });
+
+  it('a burst from one sender is answered in order', async () => {
+    const phone = '+447700900205';
+    await converse(phone, 'Hi');
+    for (const body of ['help', 'menu', 'settings', 'cancel', 'help']) await receive(phone, body);
+
+    const replies = await waitForReplies(phone, 6);
+
+    expect(replies.slice(1)).toEqual([
+      texts.helpNoAccount,
+      texts.needsAccount,
+      texts.needsAccount,
+      texts.goodbyeNoConsent,
+      texts.helpNoAccount,
+    ]);
+  });
+});
