@@ -53,16 +53,13 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
     const outcomes = await deps.transport.publish(events.map(toEnvelope));
     const now = deps.clock.now();
     const publishedIds: string[] = [];
-    const parked: ParkedNotice[] = [];
-    let failed = 0;
+    const failures: Array<ParkedNotice & { park: boolean }> = [];
     for (const [i, event] of events.entries()) {
       const outcome = outcomes[i] ?? { ok: false, error: 'no outcome from transport', permanent: false };
       if (outcome.ok) {
         publishedIds.push(event.id);
-        deps.outboxMetrics?.published.inc({ event_type: event.eventType });
         continue;
       }
-      failed++;
       const attempts = event.attempts + 1;
       const park = outcome.permanent || attempts >= deps.maxAttempts;
       await recordPublishFailure(client, {
@@ -72,20 +69,31 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
         park,
         now,
       });
-      deps.outboxMetrics?.publishFailures.inc({ event_type: event.eventType });
-      const fields = { eventId: event.id, eventType: event.eventType, attempts, error: outcome.error };
+      failures.push({ event, attempts, error: outcome.error, park });
+    }
+    await markPublished(client, publishedIds, now);
+    await client.query('commit');
+
+    // Counted and logged only once committed: a rolled-back batch changed nothing.
+    const metrics = deps.outboxMetrics;
+    for (const [i, event] of events.entries()) {
+      if (outcomes[i]?.ok) metrics?.published.inc({ event_type: event.eventType });
+    }
+    const parked: ParkedNotice[] = [];
+    for (const { event, attempts, error, park } of failures) {
+      const labels = { event_type: event.eventType };
+      metrics?.publishFailures.inc(labels);
+      const fields = { eventId: event.id, eventType: event.eventType, attempts, error };
       if (park) {
-        parked.push({ event, attempts, error: outcome.error });
-        deps.outboxMetrics?.parked.inc({ event_type: event.eventType });
+        parked.push({ event, attempts, error });
+        metrics?.parked.inc(labels);
         deps.logger.error(fields, 'outbox event parked: an operator must retry it');
       } else {
         deps.logger.warn(fields, 'outbox publish failed; will retry');
       }
     }
-    await markPublished(client, publishedIds, now);
-    await client.query('commit');
     for (const notice of parked) await deps.onParked?.(notice).catch(() => undefined);
-    return { claimed: events.length, published: publishedIds.length, failed, parked };
+    return { claimed: events.length, published: publishedIds.length, failed: failures.length, parked };
   } catch (error) {
     broken = true;
     await client.query('rollback').catch(() => undefined);

@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
+import { Registry } from 'prom-client';
 import { makePool } from '../../src/db/pool';
 import { userPreferencesUpdated, userRegistered } from '../../src/events';
 import { makeLogger } from '../../src/logger';
+import { makeOutboxMetrics } from '../../src/outbox/outbox-metrics';
 import { runRelay, relayBatch, type RelayDeps } from '../../src/outbox/relay';
 import { makeRedisStreamTransport } from '../../src/outbox/redis-stream-transport';
 import type { OutboxTransport, PublishOutcome } from '../../src/outbox/transport';
@@ -287,4 +289,21 @@ test('when the relay process is killed after publishing and before committing, t
   expect(delivered).toHaveLength(4);
   expect(new Set(delivered)).toEqual(new Set(ids));
   for (const id of ids) expect((await rowState(id)).published_at).not.toBeNull();
+});
+
+test('the relay counts published, failed and parked events by type', async () => {
+  const registry = new Registry();
+  const outboxMetrics = makeOutboxMetrics(registry, { db: db.pool, clock: { now: () => new Date() } });
+  const failing = randomUUID();
+  await appendEvent(db.pool, userRegistered({ userId: failing }));
+  await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  const transport = failingFor(makeRedisStreamTransport(redis, { stream }), new Set([failing]), true);
+
+  await runRelay(relayDeps({ transport, outboxMetrics }));
+
+  const value = async (name: string) =>
+    (await registry.getSingleMetric(name)!.get()).values.find((v) => v.labels.event_type === 'user.registered')?.value;
+  expect(await value('outbox_events_published_total')).toBe(1);
+  expect(await value('outbox_publish_failures_total')).toBe(1);
+  expect(await value('outbox_events_parked_total')).toBe(1);
 });
