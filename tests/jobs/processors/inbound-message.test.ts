@@ -7,6 +7,7 @@ import { startWorkers, type WorkerHandle } from '../../../src/jobs/register';
 import { recordArrival } from '../../../src/jobs/sender-arrival';
 import { findUserByPhone } from '../../../src/repos/users';
 import { listPreferences } from '../../../src/repos/preferences';
+import { TwilioApiError } from '../../../src/twilio/gateway';
 import { makeFakeTwilio, type FakeTwilio } from '../fake-twilio';
 import { makeTestDeps, type TestDeps } from '../test-deps';
 
@@ -63,10 +64,18 @@ describe('inbound-message processor', () => {
     return repliesTo(phone);
   }
 
+  /** Sends a message and returns its reply once the message's turn has finished. */
   async function converse(phone: string, body: string): Promise<string> {
     const before = repliesTo(phone).length;
-    await receive(phone, body);
-    return (await waitForReplies(phone, before + 1))[before]!;
+    const sid = await receive(phone, body);
+    const reply = (await waitForReplies(phone, before + 1))[before]!;
+    await finished(sid);
+    return reply;
+  }
+
+  async function finished(sid: string): Promise<void> {
+    const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
+    while (!(await job.isCompleted())) await sleep(20);
   }
 
   async function eventTypes(): Promise<string[]> {
@@ -109,6 +118,40 @@ describe('inbound-message processor', () => {
     expect(twilio.starts).toHaveLength(1);
   });
 
+  it('answers Verify refusals clearly: too many sends, expired code, too many checks, failed start', async () => {
+    const phone = '+447700900206';
+    await converse(phone, 'Hi');
+    twilio.failNext(1, new TwilioApiError(429, 60203, 'Max send attempts reached'));
+    expect(await converse(phone, 'YES')).toBe(texts.tooManySends);
+
+    expect(await converse(phone, 'RESEND')).toBe(texts.codeSent);
+    twilio.failNext(1, new TwilioApiError(404, 20404, 'The requested resource was not found'));
+    expect(await converse(phone, '111111')).toBe(texts.codeExpired);
+
+    expect(await converse(phone, 'RESEND')).toBe(texts.codeSent);
+    twilio.failNext(1, new TwilioApiError(429, 60202, 'Max check attempts reached'));
+    expect(await converse(phone, '111111')).toBe(texts.noChecksLeft);
+
+    twilio.failNext(1, new TwilioApiError(400, 60200, 'Invalid parameter'));
+    expect(await converse(phone, 'RESEND')).toBe(texts.sendFailed);
+  });
+
+  it('RESEND within the cooldown says how long to wait and sends no code', async () => {
+    await workers.close();
+    await t.close();
+    t = await makeTestDeps(twilio, { env: { VERIFY_RESEND_COOLDOWN_SECONDS: '600' } });
+    workers = startWorkers(t.deps, { concurrency: 2, outbox: { sweepEveryMs: 60_000 } });
+    await workers.ready();
+    const phone = '+447700900207';
+    await converse(phone, 'Hi');
+    await converse(phone, 'YES');
+
+    const reply = await converse(phone, 'RESEND');
+
+    expect(reply).toMatch(/^Please wait \*(59\d|600)\* seconds/);
+    expect(twilio.starts).toHaveLength(1);
+  });
+
   it('keeps the conversation state in Redis with a 24 h TTL', async () => {
     const phone = '+447700900202';
 
@@ -135,9 +178,7 @@ describe('inbound-message processor', () => {
       return realFinish(...args);
     });
 
-    const sid = await receive(phone, 'YES');
-    const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
-    while (!(await job.isCompleted())) await sleep(50);
+    await finished(await receive(phone, 'YES'));
 
     expect(crashed).toBe(true);
     expect(repliesTo(phone)).toEqual([texts.welcome, texts.codeSent]);
