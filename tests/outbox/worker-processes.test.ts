@@ -1,0 +1,55 @@
+// Real worker processes (dist/main/worker.js; `npm test` builds it first) on one prefix.
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
+import { QUEUE } from '../../src/jobs/queues';
+import { appendEvent } from '../../src/repos/outbox';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
+import { deletePrefix, redisUrl, testPrefix } from '../support/redis';
+import { readStream } from './stream-helpers';
+
+let db: TestDatabase;
+let redis: Redis;
+let prefix: string;
+let workers: ServiceProcess[] = [];
+
+beforeEach(async () => {
+  db = await createTestDatabase();
+  redis = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+  prefix = testPrefix();
+});
+afterEach(async () => {
+  for (const worker of workers) worker.child.kill('SIGTERM');
+  await Promise.all(workers.map((worker) => worker.exited));
+  workers = [];
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+  await db.drop();
+});
+
+test('three worker processes on one prefix install one sweep and one retention schedule, and relay events', async () => {
+  const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' };
+  workers = [startService('worker', env), startService('worker', env), startService('worker', env)];
+  await Promise.all(workers.map((worker) => waitForOutput(worker, (output) => output.includes('workers ready'))));
+  const queues = makeQueues(redis, prefix);
+  try {
+    const relaySchedules = await queues[QUEUE.outboxRelay].getJobSchedulers();
+    const retentionSchedules = await queues[QUEUE.outboxRetention].getJobSchedulers();
+    const { id } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+    await wakeOutboxRelay(queues);
+    const deadline = Date.now() + 10_000;
+    let delivered = await readStream(redis, `${prefix}:events`);
+    while (delivered.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      delivered = await readStream(redis, `${prefix}:events`);
+    }
+
+    expect(relaySchedules.map((s) => s.key)).toEqual(['outbox-relay-sweep']);
+    expect(retentionSchedules.map((s) => s.key)).toEqual(['outbox-retention']);
+    expect(delivered.map((e) => e.event_id)).toEqual([id]);
+  } finally {
+    await closeQueues(queues);
+  }
+});
