@@ -10,5 +10,7 @@ export function makeRedis(url: string, purpose: 'worker' | 'web'): Redis {
     enableOfflineQueue: purpose === 'worker',
     connectTimeout: 2_000,
     lazyConnect: false,
+    // The webhook sends its two commands (queue the job, number the arrival) in one write.
+    enableAutoPipelining: purpose === 'web',
   });
 }

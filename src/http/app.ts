@@ -15,6 +15,8 @@ export function makeApp(deps: Deps, options: AppOptions = {}): Express {
   // Behind Heroku/Railway routers: trust one proxy hop for the client address and protocol.
   app.set('trust proxy', 1);
   app.disable('x-powered-by');
+  // ETags are for cacheable pages; every answer here is dynamic, and hashing costs time.
+  app.set('etag', false);
   installRequestLog(app, deps);
   installWebhooks(app, deps);
   installOperations(app, deps, options.readiness ?? { shuttingDown: false });

@@ -1,13 +1,17 @@
 // One log line per request with a request id, and the webhook duration histogram. Never logs
 // bodies, query strings or headers that could carry a phone number or a token.
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../main/deps';
 
 export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandler {
+  // A process-unique prefix and a counter: unique ids without a random UUID per request.
+  const processId = randomBytes(4).toString('hex');
+  let counter = 0;
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const requestId = req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? randomUUID();
+    const requestId =
+      req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? `${processId}-${(counter++).toString(36)}`;
     res.setHeader('x-request-id', requestId);
     // Routers rewrite req.url on the way down; the original path is what the caller asked for.
     const path = req.originalUrl.split('?', 1)[0]!;

@@ -12,6 +12,7 @@ import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
 import { parseInboundWebhook, parseStatusWebhook } from '../twilio-webhook-fields';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
+const TWIML_HEADERS = { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) };
 // Twilio waits up to 15 s; answering 503 well before lets its retry and fallback URL take over
 // while Redis is unreachable, instead of holding the request open.
 const ENQUEUE_TIMEOUT_MS = 1_000;
@@ -58,6 +59,11 @@ function answerUnavailable(deps: WebhookDeps, res: Response, error: unknown, mes
   res.status(503).set('Retry-After', '1').type('text/plain').send('temporarily unavailable');
 }
 
+/** The success answer, written directly: Express's send() would hash the body for an ETag. */
+function answerTwiml(res: Response): void {
+  res.writeHead(200, TWIML_HEADERS).end(EMPTY_TWIML);
+}
+
 export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
   const router = express.Router();
   const inbound = deps.queues[QUEUE.inbound];
@@ -91,7 +97,7 @@ export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
       { messageSid: job.messageSid, from: maskPhone(phone), media: job.media.length },
       'inbound queued',
     );
-    res.status(200).type('text/xml').send(EMPTY_TWIML);
+    answerTwiml(res);
   });
 
   router.post('/status', async (req, res) => {
@@ -112,7 +118,7 @@ export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
       answerUnavailable(deps, res, error, job.messageSid);
       return;
     }
-    res.status(200).type('text/xml').send(EMPTY_TWIML);
+    answerTwiml(res);
   });
 
   return router;
