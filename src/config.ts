@@ -52,6 +52,8 @@ const envSchema = z.object({
   TWILIO_API_BASE_URL: optionalUrl,
   TWILIO_VERIFY_BASE_URL: optionalUrl,
   TWILIO_VERIFY_CHANNEL: z.enum(['sms', 'whatsapp', 'call']).default('sms'),
+  // `npm run dev` serves the local Twilio stand-in here; `npm run chat` reads replies from it.
+  LOCAL_TWILIO_PORT: z.coerce.number().int().min(0).max(65535).default(3099),
   BULL_BOARD_USER: optionalString,
   BULL_BOARD_PASSWORD: optionalString,
   BULL_BOARD_READ_ONLY: booleanFlag,
@@ -98,6 +100,7 @@ export type Config = {
   redisUrl: string;
   redisKeyPrefix: string;
   twilio: TwilioConfig;
+  localTwilioPort: number;
   bullBoard: { user: string; password: string; readOnly: boolean } | undefined;
   internalApiToken: string | undefined;
   metricsToken: string | undefined;
@@ -175,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       apiBaseUrl: e.TWILIO_API_BASE_URL,
       verifyBaseUrl: e.TWILIO_VERIFY_BASE_URL,
     },
+    localTwilioPort: e.LOCAL_TWILIO_PORT,
     bullBoard:
       e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
         ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD, readOnly: e.BULL_BOARD_READ_ONLY }

@@ -1,0 +1,160 @@
+// A local, stateful stand-in for the parts of Twilio the service calls (Messages and Verify v2),
+// answering in Twilio's shapes so the official client can be pointed at it. Used by the tests and
+// by `npm run dev` when no Twilio credentials are set. Never for production.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../../clock';
+import { makeFailures, type FailNext } from './failures';
+import { isAuthorised, LocalTwilioError, readForm, sendError, sendJson } from './http-io';
+import { makeMessagesStore, messageJson, type LocalMessage } from './messages-store';
+import { makeStatusCallbacks } from './status-callbacks';
+import { makeVerifyStore } from './verify-store';
+
+export type { FailNext, LocalEndpoint } from './failures';
+export type { LocalMessage } from './messages-store';
+
+export type LocalTwilioOptions = {
+  /** 0 picks a free port. */
+  port?: number;
+  accountSid: string;
+  authToken: string;
+  verifyServiceSid: string;
+  clock?: Clock;
+  /** Called with every code issued, so a developer can complete verification by hand. */
+  onCode?: (to: string, code: string) => void;
+  /** Post signed delivery callbacks to each message's StatusCallback (default true). */
+  statusCallbacks?: boolean;
+};
+
+export type LocalTwilio = {
+  url: string;
+  close(): Promise<void>;
+  messages(): LocalMessage[];
+  messagesTo(to: string): LocalMessage[];
+  lastCode(to: string): string | undefined;
+  failNext(failure: FailNext): void;
+  reset(): void;
+};
+
+const MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const MESSAGE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
+const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
+const VERIFICATION_CHECK = /^\/v2\/Services\/([^/]+)\/VerificationCheck$/;
+
+export async function startLocalTwilio(options: LocalTwilioOptions): Promise<LocalTwilio> {
+  const clock = options.clock ?? systemClock;
+  const messages = makeMessagesStore(clock);
+  const verify = makeVerifyStore(clock, options.onCode);
+  const failures = makeFailures();
+  const callbacks = makeStatusCallbacks(options.authToken, messages);
+  const ctx = { accountSid: options.accountSid, serviceSid: options.verifyServiceSid };
+  const notFound = () => new LocalTwilioError(404, 20404, 'The requested resource was not found');
+
+  function account(sid: string | undefined): void {
+    if (sid !== options.accountSid) throw notFound();
+  }
+  function service(sid: string | undefined): void {
+    if (sid !== options.verifyServiceSid) throw notFound();
+  }
+
+  // The local-only control API (no auth: it exists for `npm run chat` and for tests).
+  function control(res: ServerResponse, url: URL): void {
+    const to = url.searchParams.get('to') ?? '';
+    if (url.pathname === '/_local/messages') {
+      const list = to === '' ? messages.all() : messages.to(to);
+      return sendJson(res, 200, { messages: list.map(messageJson) });
+    }
+    if (url.pathname === '/_local/verifications/latest') {
+      const code = verify.lastCode(to);
+      if (code === undefined) throw notFound();
+      return sendJson(res, 200, { to, code });
+    }
+    throw notFound();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    if (url.pathname.startsWith('/_local/') && method === 'GET') return control(res, url);
+    if (!isAuthorised(req, options.accountSid, options.authToken))
+      throw new LocalTwilioError(401, 20003, 'Authentication Error - invalid username');
+
+    let match: RegExpExecArray | null;
+    if ((match = MESSAGES.exec(url.pathname)) !== null) {
+      account(match[1]);
+      if (method === 'POST') {
+        failures.take('messages');
+        const message = messages.create(options.accountSid, await readForm(req));
+        sendJson(res, 201, messageJson(message));
+        if (options.statusCallbacks !== false) callbacks.schedule(message);
+        return;
+      }
+      if (method === 'GET') {
+        const to = url.searchParams.get('To');
+        const list = to === null ? messages.all() : messages.to(to);
+        const uri = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
+        return sendJson(res, 200, {
+          messages: list.reverse().map(messageJson),
+          end: Math.max(0, list.length - 1),
+          first_page_uri: `${uri}?PageSize=50&Page=0`,
+          next_page_uri: null,
+          page: 0,
+          page_size: 50,
+          previous_page_uri: null,
+          start: 0,
+          uri,
+        });
+      }
+    }
+    if ((match = MESSAGE.exec(url.pathname)) !== null && method === 'GET') {
+      account(match[1]);
+      const message = messages.get(match[2] ?? '');
+      if (message === undefined) throw notFound();
+      return sendJson(res, 200, messageJson(message));
+    }
+    if ((match = VERIFICATIONS.exec(url.pathname)) !== null && method === 'POST') {
+      service(match[1]);
+      failures.take('verifications');
+      return sendJson(res, 201, verify.start(ctx, await readForm(req)));
+    }
+    if ((match = VERIFICATION_CHECK.exec(url.pathname)) !== null && method === 'POST') {
+      service(match[1]);
+      failures.take('verification-check');
+      return sendJson(res, 200, verify.check(ctx, await readForm(req)));
+    }
+    throw notFound();
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => {
+      if (res.headersSent) return;
+      if (error instanceof LocalTwilioError) return sendError(res, error);
+      sendError(res, new LocalTwilioError(500, 20500, 'Internal Server Error'));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async close() {
+      await callbacks.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+    messages: () => messages.all(),
+    messagesTo: (to) => messages.to(to),
+    lastCode: (to) => verify.lastCode(to),
+    failNext: (failure) => failures.add(failure),
+    reset() {
+      messages.reset();
+      verify.reset();
+      failures.reset();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import { randomBytes } from 'node:crypto';
+
+/** Twilio SIDs: a two-letter type prefix and 32 hex digits (SM..., VE..., ...). */
+export function makeSid(prefix: 'SM' | 'VE'): string {
+  return prefix + randomBytes(16).toString('hex');
+}
+
+/** Twilio's date format in its JSON (RFC 2822), e.g. "Wed, 25 Nov 2026 08:00:00 +0000". */
+export function twilioDate(date: Date): string {
+  return date.toUTCString().replace('GMT', '+0000');
+}
+
+/** Compares addresses with or without the "whatsapp:" channel prefix. */
+export function bareAddress(address: string): string {
+  return address.startsWith('whatsapp:') ? address.slice('whatsapp:'.length) : address;
+}

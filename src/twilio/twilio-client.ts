@@ -1,0 +1,71 @@
+// The real TwilioGateway: the official twilio client, pointed at Twilio or, when the base URLs are
+// set, at another host speaking the same API (the local stand-in). Errors become TwilioApiError so
+// callers decide retries from Twilio's status and code alone.
+import twilio from 'twilio';
+import type { TwilioConfig } from '../config';
+import { TwilioApiError, type TwilioGateway, type VerificationStatus } from './gateway';
+
+/** Long enough for Twilio on a bad day, short enough that a stuck job is retried rather than held. */
+const REQUEST_TIMEOUT_MS = 15_000;
+
+type RestLikeError = { status?: unknown; code?: unknown; message?: unknown };
+
+/** Maps whatever the client threw to a TwilioApiError; anything without an HTTP status is a network failure. */
+export function toTwilioApiError(error: unknown): TwilioApiError {
+  if (error instanceof TwilioApiError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as RestLikeError;
+  const status = typeof e.status === 'number' ? e.status : 0;
+  const code = typeof e.code === 'number' ? e.code : undefined;
+  const detail = typeof e.message === 'string' ? e.message : String(error);
+  // Twilio's messages may quote the number; keep only the status and code for network errors' causes.
+  const message =
+    status === 0 ? `Twilio request failed before a response: ${networkReason(e)}` : `Twilio ${status}: ${detail}`;
+  return new TwilioApiError(status, code, message);
+}
+
+function networkReason(e: RestLikeError): string {
+  // Node and axios name the failure in `code` (ECONNREFUSED, ECONNABORTED, ETIMEDOUT, ...).
+  return typeof e.code === 'string' ? e.code : 'network error';
+}
+
+export function makeTwilioGateway(config: TwilioConfig): TwilioGateway {
+  const client = twilio(config.accountSid, config.authToken, { timeout: REQUEST_TIMEOUT_MS });
+  // Domain.baseUrl is read on every request, so replacing it sends all calls of that product there.
+  if (config.apiBaseUrl !== undefined) client.api.baseUrl = config.apiBaseUrl;
+  if (config.verifyBaseUrl !== undefined) client.verify.baseUrl = config.verifyBaseUrl;
+  const service = () => client.verify.v2.services(config.verifyServiceSid);
+
+  return {
+    async sendMessage({ to, body, statusCallback }) {
+      try {
+        const message = await client.messages.create({
+          from: config.whatsappFrom,
+          to,
+          body,
+          ...(statusCallback !== undefined ? { statusCallback } : {}),
+        });
+        return { sid: message.sid, status: message.status };
+      } catch (error) {
+        throw toTwilioApiError(error);
+      }
+    },
+
+    async startVerification({ to, channel }) {
+      try {
+        const verification = await service().verifications.create({ to, channel });
+        return { sid: verification.sid, status: verification.status as VerificationStatus };
+      } catch (error) {
+        throw toTwilioApiError(error);
+      }
+    },
+
+    async checkVerification({ to, code }) {
+      try {
+        const check = await service().verificationChecks.create({ to, code });
+        return { status: check.status as VerificationStatus, valid: check.valid === true };
+      } catch (error) {
+        throw toTwilioApiError(error);
+      }
+    },
+  };
+}
