@@ -1,0 +1,88 @@
+// The stand-in's answers are checked against Twilio's own OpenAPI description: every field it
+// returns is a documented property, and SIDs match the documented patterns.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LocalTwilio } from '../../src/twilio/local-twilio';
+import { ACCOUNT_SID, AUTH_TOKEN, FROM, SERVICE_SID, startStandIn } from './helpers';
+
+type Schema = { properties: Record<string, { pattern?: string }> };
+const OAI_DIR = path.join(__dirname, '../../../shared/twilio-oai');
+
+function schema(file: string, name: string): Schema {
+  const doc = JSON.parse(readFileSync(path.join(OAI_DIR, file), 'utf8')) as {
+    components: { schemas: Record<string, Schema> };
+  };
+  return doc.components.schemas[name]!;
+}
+
+function expectShape(body: Record<string, unknown>, described: Schema): void {
+  expect(Object.keys(body).filter((key) => !(key in described.properties))).toEqual([]);
+  for (const [key, value] of Object.entries(body)) {
+    const pattern = described.properties[key]?.pattern;
+    if (pattern !== undefined && typeof value === 'string') expect(value).toMatch(new RegExp(pattern));
+  }
+}
+
+const auth = { authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` };
+
+async function post(
+  url: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('Local stand-in responses against the Twilio OpenAPI description', () => {
+  let standIn: LocalTwilio;
+
+  beforeEach(async () => {
+    ({ standIn } = await startStandIn());
+  });
+  afterEach(async () => {
+    await standIn.close();
+  });
+
+  it('answers Messages.json POST with 201 and documented message fields', async () => {
+    const { status, body } = await post(`${standIn.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, {
+      To: 'whatsapp:+447700900123',
+      From: FROM,
+      Body: 'hi',
+    });
+
+    expect(status).toBe(201);
+    expectShape(body, schema('twilio_api_v2010.json', 'api.v2010.account.message'));
+    expect(body).toMatchObject({ account_sid: ACCOUNT_SID, direction: 'outbound-api', status: 'queued' });
+  });
+
+  it('answers Verifications POST with 201 and VerificationCheck with 200, in documented fields', async () => {
+    const base = `${standIn.url}/v2/Services/${SERVICE_SID}`;
+
+    const started = await post(`${base}/Verifications`, { To: '+447700900123', Channel: 'sms' });
+    const checked = await post(`${base}/VerificationCheck`, {
+      To: '+447700900123',
+      Code: standIn.lastCode('+447700900123')!,
+    });
+
+    expect(started.status).toBe(201);
+    expectShape(started.body, schema('twilio_verify_v2.json', 'verify.v2.service.verification'));
+    expect(started.body).toMatchObject({ service_sid: SERVICE_SID, status: 'pending', valid: false });
+    expect(checked.status).toBe(200);
+    expectShape(checked.body, schema('twilio_verify_v2.json', 'verify.v2.service.verification_check'));
+    expect(checked.body).toMatchObject({ status: 'approved', valid: true, sid: started.body.sid });
+  });
+
+  it('answers an unknown Verify service with 404 and code 20404', async () => {
+    const { status, body } = await post(`${standIn.url}/v2/Services/VA${'0'.repeat(32)}/Verifications`, {
+      To: '+447700900123',
+      Channel: 'sms',
+    });
+
+    expect(status).toBe(404);
+    expect(body).toMatchObject({ code: 20404, status: 404 });
+  });
+});
