@@ -1,0 +1,125 @@
+// The whole conversation through the real processes: signed webhooks into the web process,
+// queues and a worker process, the official Twilio client talking to the local stand-in.
+import { texts } from '../../src/conversation/texts';
+import { eventually, startStack, type Stack } from './stack';
+
+const PHONE = '+447700900301';
+
+describe('a conversation end to end', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 1, env: { VERIFY_RESEND_COOLDOWN_SECONDS: '1' } });
+  }, 60_000);
+  afterAll(() => stack?.stop(), 30_000);
+
+  const replies = () => stack.twilio.messagesTo(`whatsapp:${PHONE}`).map((m) => m.body);
+
+  /** Sends one message and waits for its one reply. */
+  async function send(body: string): Promise<string> {
+    const before = replies().length;
+    const { status } = await stack.webhooks.inbound({ from: PHONE, body });
+    expect(status).toBe(200);
+    const after = await eventually(replies, (list) => list.length > before);
+    return after[before]!;
+  }
+
+  async function userRow(): Promise<{ id: string; verified_at: Date | null } | undefined> {
+    const { rows } = await stack.database.pool.query<{ id: string; verified_at: Date | null }>(
+      `select id, verified_at from whatsapp_handler.users where phone_number = $1`,
+      [PHONE],
+    );
+    return rows[0];
+  }
+
+  async function events(): Promise<Array<{ event_type: string; aggregate_id: string; payload: unknown }>> {
+    const { rows } = await stack.database.pool.query<{ event_type: string; aggregate_id: string; payload: unknown }>(
+      `select event_type, aggregate_id, payload from whatsapp_handler.outbox_events order by seq`,
+    );
+    return rows;
+  }
+
+  it('goes through consent, verification, settings, STOP, START and DELETE MY DATA', async () => {
+    expect(await send('Hi')).toBe(texts.welcome);
+    expect(await send('NO')).toBe(texts.goodbyeNoConsent);
+    expect(await userRow()).toBeUndefined();
+
+    expect(await send('Hello again')).toBe(texts.welcome);
+    expect(await send('YES')).toBe(texts.codeSent);
+    const user = (await userRow())!;
+    expect(user.verified_at).toBeNull();
+    const firstCode = stack.twilio.lastCode(PHONE)!;
+
+    const wrong = firstCode === '000000' ? '111111' : '000000';
+    expect(await send(wrong)).toBe(texts.wrongCode(4));
+
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the RESEND cooldown (1 s here)
+    expect(await send('RESEND')).toBe(texts.codeSent);
+    const code = stack.twilio.lastCode(PHONE)!;
+    expect(await send(code)).toBe(`${texts.verified}\n\n${texts.menu}`);
+    expect((await userRow())!.verified_at).not.toBeNull();
+
+    expect(await send('SETTINGS')).toBe(
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+    );
+    expect(await send('1')).toBe(texts.notificationsSet(false));
+    expect(await send('STOP')).toBe(texts.stopped);
+    expect(await send('START')).toBe(texts.started);
+    const { rows: preferences } = await stack.database.pool.query(
+      `select preference_key, preference_value from whatsapp_handler.user_preferences where user_id = $1 order by preference_key`,
+      [user.id],
+    );
+    expect(preferences).toEqual([
+      { preference_key: 'notifications', preference_value: false },
+      { preference_key: 'opted_out', preference_value: false },
+    ]);
+
+    expect(await send('DELETE MY DATA')).toBe(texts.confirmDelete);
+    expect(await send('DELETE')).toBe(texts.deleted);
+    expect(await userRow()).toBeUndefined();
+    const { rows: leftovers } = await stack.database.pool.query(`select 1 from whatsapp_handler.user_preferences`);
+    expect(leftovers).toEqual([]);
+
+    // Every reply, exactly once and in order, from the stand-in's own record.
+    expect(replies()).toEqual([
+      texts.welcome,
+      texts.goodbyeNoConsent,
+      texts.welcome,
+      texts.codeSent,
+      texts.wrongCode(4),
+      texts.codeSent,
+      `${texts.verified}\n\n${texts.menu}`,
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+      texts.notificationsSet(false),
+      texts.stopped,
+      texts.started,
+      texts.confirmDelete,
+      texts.deleted,
+    ]);
+    expect(stack.twilio.messagesTo(`whatsapp:${PHONE}`).every((m) => m.from === 'whatsapp:+14155238886')).toBe(true);
+
+    const id = user.id;
+    expect(await events()).toEqual([
+      { event_type: 'user.registered', aggregate_id: id, payload: { user_id: id } },
+      { event_type: 'user.verified', aggregate_id: id, payload: { user_id: id } },
+      {
+        event_type: 'user.preferences_updated',
+        aggregate_id: id,
+        payload: { user_id: id, key: 'notifications', value: false },
+      },
+      {
+        event_type: 'user.preferences_updated',
+        aggregate_id: id,
+        payload: { user_id: id, key: 'opted_out', value: true },
+      },
+      {
+        event_type: 'user.preferences_updated',
+        aggregate_id: id,
+        payload: { user_id: id, key: 'opted_out', value: false },
+      },
+      { event_type: 'user.deleted', aggregate_id: id, payload: { user_id: id } },
+    ]);
+    // Nothing about the sender is left in Redis's conversation state.
+    expect(await stack.redis.get(`${stack.prefix}:conversation:${PHONE}`)).toBeNull();
+  }, 90_000);
+});

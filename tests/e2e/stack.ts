@@ -1,0 +1,112 @@
+// The whole service as separate processes: the real web process and worker processes from dist/,
+// a database and Redis prefix of their own, and the local Twilio stand-in in the test process.
+import type { Redis } from 'ioredis';
+import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
+import { deletePrefix, makeTestRedis, redisUrl, testPrefix } from '../support/redis';
+import { makeWebhookClient, type WebhookClient } from './webhook-client';
+
+const ACCOUNT_SID = 'AC11111111111111111111111111111111';
+const AUTH_TOKEN = 'e2e-auth-token';
+const VERIFY_SERVICE_SID = 'VA22222222222222222222222222222222';
+export const BOT_NUMBER = '+14155238886';
+// What the service believes its public URL is; signatures cover it, nothing listens there.
+const PUBLIC_BASE_URL = 'https://bot.e2e.example';
+
+export type Stack = {
+  twilio: LocalTwilio;
+  database: TestDatabase;
+  redis: Redis;
+  prefix: string;
+  web: ServiceProcess;
+  workers: ServiceProcess[];
+  webhooks: WebhookClient;
+  /** Starts one more worker process with the same environment. */
+  startWorker(): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+};
+
+export async function startStack(options: { workers: number; env?: NodeJS.ProcessEnv }): Promise<Stack> {
+  const database = await createTestDatabase();
+  const prefix = testPrefix();
+  const redis = makeTestRedis();
+  const twilio = await startLocalTwilio({
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+    verifyServiceSid: VERIFY_SERVICE_SID,
+    // Callbacks would go to PUBLIC_BASE_URL, which nothing answers in the test.
+    statusCallbacks: false,
+  });
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'test',
+    PORT: '0',
+    PUBLIC_BASE_URL,
+    DATABASE_URL: database.url,
+    REDIS_URL: redisUrl(),
+    REDIS_KEY_PREFIX: prefix,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
+    TWILIO_WHATSAPP_FROM: `whatsapp:${BOT_NUMBER}`,
+    TWILIO_API_BASE_URL: twilio.url,
+    TWILIO_VERIFY_BASE_URL: twilio.url,
+    WORKER_CONCURRENCY: '8',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  };
+
+  const web = startService('web', env);
+  await waitForOutput(web, (output) => /web listening on port \d+/.test(output));
+  const port = Number(/web listening on port (\d+)/.exec(web.output())![1]);
+
+  const workers: ServiceProcess[] = [];
+  const startWorker = async () => {
+    const worker = startService('worker', env);
+    workers.push(worker);
+    await waitForOutput(worker, (output) => output.includes('workers ready'), 20_000);
+    return worker;
+  };
+  await Promise.all(Array.from({ length: options.workers }, startWorker));
+
+  return {
+    twilio,
+    database,
+    redis,
+    prefix,
+    web,
+    workers,
+    webhooks: makeWebhookClient({
+      publicBaseUrl: PUBLIC_BASE_URL,
+      actualBaseUrl: `http://127.0.0.1:${port}`,
+      authToken: AUTH_TOKEN,
+      accountSid: ACCOUNT_SID,
+      botNumber: BOT_NUMBER,
+    }),
+    startWorker,
+    async stop() {
+      const alive = [web, ...workers].filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+      for (const service of alive) service.child.kill('SIGTERM');
+      await Promise.all(alive.map((service) => service.exited));
+      await twilio.close();
+      await deletePrefix(redis, prefix);
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls until the predicate holds, or fails with what it last saw. */
+export async function eventually<T>(
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
