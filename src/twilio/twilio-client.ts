@@ -3,10 +3,13 @@
 // callers decide retries from Twilio's status and code alone.
 import twilio from 'twilio';
 import type { TwilioConfig } from '../config';
+import { maskPhone } from '../phone';
 import { TwilioApiError, type TwilioGateway, type VerificationStatus } from './gateway';
 
 /** Long enough for Twilio on a bad day, short enough that a stuck job is retried rather than held. */
 const REQUEST_TIMEOUT_MS = 15_000;
+
+const PHONE_LIKE = /\+?[0-9]{7,15}/g;
 
 type RestLikeError = { status?: unknown; code?: unknown; message?: unknown };
 
@@ -16,8 +19,8 @@ export function toTwilioApiError(error: unknown): TwilioApiError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as RestLikeError;
   const status = typeof e.status === 'number' ? e.status : 0;
   const code = typeof e.code === 'number' ? e.code : undefined;
-  const detail = typeof e.message === 'string' ? e.message : String(error);
-  // Twilio's messages may quote the number; keep only the status and code for network errors' causes.
+  // Twilio's messages may quote the recipient's number; the error ends up in logs and job records.
+  const detail = (typeof e.message === 'string' ? e.message : String(error)).replace(PHONE_LIKE, (n) => maskPhone(n));
   const message =
     status === 0 ? `Twilio request failed before a response: ${networkReason(e)}` : `Twilio ${status}: ${detail}`;
   return new TwilioApiError(status, code, message);

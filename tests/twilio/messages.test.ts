@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
 import { TwilioApiError, type TwilioGateway } from '../../src/twilio/gateway';
 import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
-import { makeTwilioGateway } from '../../src/twilio/twilio-client';
+import { makeTwilioGateway, toTwilioApiError } from '../../src/twilio/twilio-client';
 import { ACCOUNT_SID, AUTH_TOKEN, FROM, SERVICE_SID, rejection, startStandIn, twilioConfig } from './helpers';
 
 const TO = 'whatsapp:+447700900123';
@@ -191,5 +191,15 @@ describe('Status callbacks from the local stand-in', () => {
       expect(twilio.validateRequest(AUTH_TOKEN, signature, callbackUrl, params)).toBe(true);
     }
     expect(standIn.messages()[0]?.status).toBe('delivered');
+  });
+});
+
+describe('toTwilioApiError', () => {
+  it('masks phone numbers quoted in Twilio error messages', () => {
+    const error = toTwilioApiError({ status: 400, code: 21211, message: "The 'To' number +447700900123 is not valid" });
+
+    expect(error.message).not.toContain('447700900123');
+    expect(error.message).toContain('+44******0123');
+    expect(error).toMatchObject({ status: 400, code: 21211 });
   });
 });
