@@ -1,5 +1,6 @@
 // Wires every processor to its BullMQ Worker, with the concurrency, locks and rate limit each
 // queue needs. The worker process (src/main/worker.ts) and the dev process both call startWorkers.
+import { hostname } from 'node:os';
 import { QueueEvents, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../main/deps';
@@ -69,7 +70,14 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
     processor: (job: Job, token?: string) => Promise<unknown>,
     extra: Partial<WorkerOptions> = {},
   ) => {
-    const created = new Worker(name, processor, { connection, prefix, concurrency, ...extra });
+    // The name is stored on each job it processes (processedBy): which process handled what.
+    const created = new Worker(name, processor, {
+      connection,
+      prefix,
+      concurrency,
+      name: `${hostname()}:${process.pid}`,
+      ...extra,
+    });
     // A Worker without an error listener would crash the process on a Redis hiccup.
     created.on('error', (error) => deps.logger.error({ queue: name, err: error.message }, 'worker error'));
     return created;

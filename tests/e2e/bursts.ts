@@ -1,0 +1,41 @@
+// Interleaved bursts from many senders. Each sender's script makes every reply depend on the
+// state its earlier messages left, so a message handled out of order, twice or not at all shows
+// up as a wrong reply list.
+import { texts } from '../../src/conversation/texts';
+import type { Stack } from './stack';
+
+export const SCRIPT = ['Hi', 'menu', 'help', 'what?', 'cancel', 'help'];
+export const EXPECTED = [
+  texts.welcome,
+  texts.needsAccount,
+  texts.helpNoAccount,
+  texts.consentHint,
+  texts.goodbyeNoConsent,
+  texts.helpNoAccount,
+];
+
+export function senders(count: number, offset = 0): string[] {
+  return Array.from({ length: count }, (_, i) => `+4477009${String(10_000 + offset + i).slice(-5)}`);
+}
+
+/** Every sender sends its script in order, all senders at once; resolves when all were accepted. */
+export async function sendBursts(stack: Stack, phones: string[]): Promise<void> {
+  await Promise.all(
+    phones.map(async (phone) => {
+      for (const body of SCRIPT) {
+        const { status } = await stack.webhooks.inbound({ from: phone, body });
+        if (status !== 200) throw new Error(`webhook answered ${status}`);
+      }
+    }),
+  );
+}
+
+export function repliesBySender(stack: Stack, phones: string[]): Record<string, string[]> {
+  return Object.fromEntries(
+    phones.map((phone) => [phone, stack.twilio.messagesTo(`whatsapp:${phone}`).map((m) => m.body)]),
+  );
+}
+
+export function totalReplies(stack: Stack, phones: string[]): number {
+  return Object.values(repliesBySender(stack, phones)).reduce((sum, list) => sum + list.length, 0);
+}

@@ -1,0 +1,35 @@
+// Per-sender order across two worker processes: interleaved bursts from many senders, every
+// sender's replies complete and in order.
+import { Queue } from 'bullmq';
+import { EXPECTED, repliesBySender, SCRIPT, sendBursts, senders, totalReplies } from './bursts';
+import { eventually, startStack, type Stack } from './stack';
+
+describe('ordering across worker processes', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 2 });
+  }, 60_000);
+  afterAll(() => stack?.stop(), 30_000);
+
+  it("answers interleaved bursts from 25 senders with every sender's replies complete and in order", async () => {
+    const phones = senders(25);
+
+    await sendBursts(stack, phones);
+    await eventually(
+      () => totalReplies(stack, phones),
+      (total) => total >= phones.length * SCRIPT.length,
+      60_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would show up here
+
+    const expected = Object.fromEntries(phones.map((phone) => [phone, EXPECTED]));
+    expect(repliesBySender(stack, phones)).toEqual(expected);
+    // Both processes took part.
+    const queue = new Queue('inbound-messages', { connection: stack.redis, prefix: stack.prefix });
+    const jobs = await queue.getJobs(['completed']);
+    await queue.close();
+    const pids = new Set(jobs.map((job) => job.processedBy?.split(':').pop()));
+    expect([...pids].sort()).toEqual(stack.workers.map((w) => String(w.child.pid)).sort());
+  }, 90_000);
+});
