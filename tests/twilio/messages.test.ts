@@ -44,6 +44,18 @@ describe('Messages through the official client and the local stand-in', () => {
     expect(standIn.messagesTo('+447700900123').map((m) => m.body)).toEqual(['one']);
   });
 
+  it('lists newest first, filtered by To and From, at most the page size', async () => {
+    const client = twilio(ACCOUNT_SID, AUTH_TOKEN);
+    client.api.baseUrl = standIn.url;
+    for (const body of ['one', 'two', 'three']) await gateway.sendMessage({ to: TO, body });
+    const otherSender = makeTwilioGateway(twilioConfig(standIn.url, { whatsappFrom: 'whatsapp:+14155550000' }));
+    await otherSender.sendMessage({ to: TO, body: 'not from the bot' });
+
+    const listed = await client.messages.list({ to: TO, from: FROM, limit: 2 });
+
+    expect(listed.map((m) => m.body)).toEqual(['three', 'two']);
+  });
+
   it('refuses an invalid To with 400 and code 21211, not retryable, and records nothing', async () => {
     const error = await rejection(gateway.sendMessage({ to: 'whatsapp:07700', body: 'x' }));
 

@@ -7,6 +7,7 @@ import { systemClock, type Clock } from '../../clock';
 import { makeFailures, type FailNext } from './failures';
 import { isAuthorised, LocalTwilioError, readForm, sendError, sendJson } from './http-io';
 import { makeMessagesStore, messageJson, type LocalMessage } from './messages-store';
+import { bareAddress } from './sids';
 import { makeStatusCallbacks } from './status-callbacks';
 import { makeVerifyStore } from './verify-store';
 
@@ -90,16 +91,22 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
         return;
       }
       if (method === 'GET') {
+        // Twilio lists newest first, filtered by To and From; one page is enough locally.
         const to = url.searchParams.get('To');
-        const list = to === null ? messages.all() : messages.to(to);
+        const from = url.searchParams.get('From');
+        const pageSize = Math.min(1000, Math.max(1, Number(url.searchParams.get('PageSize') ?? 50) || 50));
+        const list = (to === null ? messages.all() : messages.to(to))
+          .filter((m) => from === null || bareAddress(m.from) === bareAddress(from))
+          .reverse()
+          .slice(0, pageSize);
         const uri = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
         return sendJson(res, 200, {
-          messages: list.reverse().map(messageJson),
+          messages: list.map(messageJson),
           end: Math.max(0, list.length - 1),
-          first_page_uri: `${uri}?PageSize=50&Page=0`,
+          first_page_uri: `${uri}?PageSize=${pageSize}&Page=0`,
           next_page_uri: null,
           page: 0,
-          page_size: 50,
+          page_size: pageSize,
           previous_page_uri: null,
           start: 0,
           uri,
