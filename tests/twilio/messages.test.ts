@@ -128,6 +128,19 @@ describe('Messages through the official client and the local stand-in', () => {
     ({ standIn } = await startStandIn());
   });
 
+  it('turns a connection dropped mid-request into a retryable TwilioApiError with status 0', async () => {
+    const dropping = createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`;
+
+    const error = await rejection(
+      makeTwilioGateway(twilioConfig(url)).checkVerification({ to: '+447700900123', code: '123456' }),
+    );
+    await new Promise<void>((resolve) => dropping.close(() => resolve()));
+
+    expect(error).toMatchObject({ status: 0, retryable: true });
+  });
+
   it('serves recorded messages and the latest code on the local control API', async () => {
     await gateway.sendMessage({ to: TO, body: 'reply' });
     await gateway.startVerification({ to: '+447700900123', channel: 'sms' });
