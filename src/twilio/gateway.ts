@@ -11,7 +11,14 @@ export interface TwilioGateway {
     channel: 'sms' | 'whatsapp' | 'call';
   }): Promise<{ sid: string; status: VerificationStatus }>;
   checkVerification(input: { to: string; code: string }): Promise<{ status: VerificationStatus; valid: boolean }>;
+  /**
+   * The latest messages sent to a number, newest first. Lets a send that may have reached Twilio
+   * before its worker died find out whether it did, instead of sending again.
+   */
+  recentMessages?(input: { to: string; limit: number }): Promise<RecentMessage[]>;
 }
+
+export type RecentMessage = { sid: string; body: string; dateCreated: Date };
 
 /** A Twilio API error: `status` is the HTTP status, `code` Twilio's error code. */
 export class TwilioApiError extends Error {

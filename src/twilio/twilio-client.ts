@@ -70,5 +70,14 @@ export function makeTwilioGateway(config: TwilioConfig): TwilioGateway {
         throw toTwilioApiError(error);
       }
     },
+
+    async recentMessages({ to, limit }) {
+      try {
+        const messages = await client.messages.list({ to, from: config.whatsappFrom, limit });
+        return messages.map((m) => ({ sid: m.sid, body: m.body, dateCreated: m.dateCreated }));
+      } catch (error) {
+        throw toTwilioApiError(error);
+      }
+    },
   };
 }

@@ -1,9 +1,16 @@
 // An in-process TwilioGateway for processor tests: records calls, answers like Twilio, and can be
 // told to fail the next calls with a given Twilio error.
-import { TwilioApiError, type TwilioGateway, type VerificationStatus } from '../../src/twilio/gateway';
+import {
+  TwilioApiError,
+  type RecentMessage,
+  type TwilioGateway,
+  type VerificationStatus,
+} from '../../src/twilio/gateway';
 
 export type FakeTwilio = TwilioGateway & {
   sent: Array<{ to: string; body: string; statusCallback?: string }>;
+  /** Every accepted message with its SID and creation time, as Twilio lists them. */
+  history: Array<RecentMessage & { to: string }>;
   starts: Array<{ to: string; channel: string }>;
   checks: Array<{ to: string }>;
   /** The code the fake accepts, per number. */
@@ -21,6 +28,7 @@ export function makeFakeTwilio(): FakeTwilio {
   let counter = 0;
   const fake: FakeTwilio = {
     sent: [],
+    history: [],
     starts: [],
     checks: [],
     codes: new Map(),
@@ -30,7 +38,17 @@ export function makeFakeTwilio(): FakeTwilio {
     async sendMessage(input) {
       maybeFail();
       fake.sent.push(input);
-      return { sid: `SM${String(++counter).padStart(32, '0')}`, status: 'queued' };
+      const sid = `SM${String(++counter).padStart(32, '0')}`;
+      fake.history.push({ sid, to: input.to, body: input.body, dateCreated: new Date() });
+      return { sid, status: 'queued' };
+    },
+    async recentMessages({ to, limit }) {
+      maybeFail();
+      return fake.history
+        .filter((m) => m.to === to)
+        .reverse()
+        .slice(0, limit)
+        .map(({ sid, body, dateCreated }) => ({ sid, body, dateCreated }));
     },
     async startVerification(input) {
       maybeFail();

@@ -37,6 +37,35 @@ describe('send-message processor', () => {
     expect(second).toEqual({ ...first, duplicate: true });
   });
 
+  it('a rerun whose earlier attempt reached Twilio before the worker died does not send again', async () => {
+    const to = 'whatsapp:+447700900123';
+    // The same reply text went out earlier for another message: it must not be mistaken for ours.
+    const earlier = await add({ to, body: 'Hello', idempotencyKey: 'k0' }, 'k0');
+    const process = makeSendMessageProcessor(t.deps);
+    await process(earlier);
+    const job = await add({ to, body: 'Hello', idempotencyKey: 'k5' }, 'k5');
+    // The dying attempt: marked as started, accepted by Twilio, never recorded.
+    await t.redis.set(t.deps.keys.sendAttempt('k5'), String(Date.now()));
+    const accepted = await twilio.sendMessage({ to, body: 'Hello' });
+
+    const result = await process(job);
+
+    expect(result).toEqual({ sid: accepted.sid, recovered: true });
+    expect(twilio.sent).toHaveLength(2);
+    expect(await process(job)).toEqual({ sid: accepted.sid, duplicate: true });
+  });
+
+  it('a rerun whose earlier attempt never reached Twilio sends', async () => {
+    const to = 'whatsapp:+447700900123';
+    const job = await add({ to, body: 'Hello', idempotencyKey: 'k6' }, 'k6');
+    await t.redis.set(t.deps.keys.sendAttempt('k6'), String(Date.now()));
+
+    const result = await makeSendMessageProcessor(t.deps)(job);
+
+    expect(result).not.toHaveProperty('recovered');
+    expect(twilio.sent).toHaveLength(1);
+  });
+
   it('a permanent Twilio refusal (21211) fails the job without retrying', async () => {
     twilio.failNext(1, new TwilioApiError(400, 21211, "The 'To' number is not a valid phone number."));
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k2' }, 'k2');
