@@ -4,7 +4,16 @@ import twilio from 'twilio';
 import { TwilioApiError, type TwilioGateway } from '../../src/twilio/gateway';
 import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
 import { makeTwilioGateway, toTwilioApiError } from '../../src/twilio/twilio-client';
-import { ACCOUNT_SID, AUTH_TOKEN, FROM, SERVICE_SID, rejection, startStandIn, twilioConfig } from './helpers';
+import {
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  FROM,
+  SERVICE_SID,
+  rejection,
+  startStandIn,
+  twilioConfig,
+  type MovableClock,
+} from './helpers';
 
 const TO = 'whatsapp:+447700900123';
 const CALLBACK = 'https://bot.example.test/webhooks/twilio/status';
@@ -12,9 +21,10 @@ const CALLBACK = 'https://bot.example.test/webhooks/twilio/status';
 describe('Messages through the official client and the local stand-in', () => {
   let standIn: LocalTwilio;
   let gateway: TwilioGateway;
+  let clock: MovableClock;
 
   beforeEach(async () => {
-    ({ standIn, gateway } = await startStandIn());
+    ({ standIn, gateway, clock } = await startStandIn());
   });
   afterEach(async () => {
     await standIn.close();
@@ -41,6 +51,7 @@ describe('Messages through the official client and the local stand-in', () => {
 
     expect(listed.map((m) => m.body)).toEqual(['one']);
     expect(fetched).toMatchObject({ sid: first.sid, body: 'one', to: TO, from: FROM, accountSid: ACCOUNT_SID });
+    expect(fetched.dateCreated.toISOString()).toBe(clock.now().toISOString());
     expect(standIn.messagesTo('+447700900123').map((m) => m.body)).toEqual(['one']);
   });
 
@@ -96,6 +107,17 @@ describe('Messages through the official client and the local stand-in', () => {
     const error = await rejection(wrong.sendMessage({ to: TO, body: 'x' }));
 
     expect(error).toMatchObject({ status: 401, code: 20003, retryable: false });
+  });
+
+  it('checks credentials before a scripted failure, which stays queued', async () => {
+    standIn.failNext({ endpoint: 'messages', status: 500 });
+    const wrong = makeTwilioGateway(twilioConfig(standIn.url, { accountSid: 'AC' + 'f'.repeat(32) }));
+
+    const refused = await rejection(wrong.sendMessage({ to: TO, body: 'x' }));
+    const scripted = await rejection(gateway.sendMessage({ to: TO, body: 'y' }));
+
+    expect(refused).toMatchObject({ status: 401, code: 20003 });
+    expect(scripted).toMatchObject({ status: 500 });
   });
 
   it('answers an error with the body {code, message, more_info, status}', async () => {
