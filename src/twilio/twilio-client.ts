@@ -31,8 +31,8 @@ function networkReason(e: RestLikeError): string {
   return typeof e.code === 'string' ? e.code : 'network error';
 }
 
-export function makeTwilioGateway(config: TwilioConfig): TwilioGateway {
-  const client = twilio(config.accountSid, config.authToken, { timeout: REQUEST_TIMEOUT_MS });
+export function makeTwilioGateway(config: TwilioConfig, options: { timeoutMs?: number } = {}): TwilioGateway {
+  const client = twilio(config.accountSid, config.authToken, { timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS });
   // Domain.baseUrl is read on every request, so replacing it sends all calls of that product there.
   if (config.apiBaseUrl !== undefined) client.api.baseUrl = config.apiBaseUrl;
   if (config.verifyBaseUrl !== undefined) client.verify.baseUrl = config.verifyBaseUrl;

@@ -163,6 +163,23 @@ describe('Messages through the official client and the local stand-in', () => {
     expect(error).toMatchObject({ status: 0, retryable: true });
   });
 
+  it('turns a request Twilio never answers into a retryable TwilioApiError with status 0 after the timeout', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const started = Date.now();
+
+    const error = await rejection(
+      makeTwilioGateway(twilioConfig(url), { timeoutMs: 300 }).sendMessage({ to: TO, body: 'x' }),
+    );
+    const elapsed = Date.now() - started;
+    silent.closeAllConnections();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+
+    expect(error).toMatchObject({ status: 0, retryable: true });
+    expect(elapsed).toBeLessThan(5_000);
+  });
+
   it('serves recorded messages and the latest code on the local control API', async () => {
     await gateway.sendMessage({ to: TO, body: 'reply' });
     await gateway.startVerification({ to: '+447700900123', channel: 'sms' });
