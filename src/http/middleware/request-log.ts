@@ -4,6 +4,10 @@ import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../main/deps';
 
+// Only known routes become label values: a path taken from the request would let any caller
+// create new time series.
+const WEBHOOK_ROUTES = new Set(['/webhooks/twilio/whatsapp', '/webhooks/twilio/status']);
+
 export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandler {
   // A process-unique prefix and a counter: unique ids without a random UUID per request.
   const processId = randomBytes(4).toString('hex');
@@ -13,11 +17,13 @@ export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandl
     const requestId =
       req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? `${processId}-${(counter++).toString(36)}`;
     res.setHeader('x-request-id', requestId);
+    // Routes log with the same id, so a webhook's lines can be joined.
+    res.locals.requestId = requestId;
     // Routers rewrite req.url on the way down; the original path is what the caller asked for.
     const path = req.originalUrl.split('?', 1)[0]!;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (path.startsWith('/webhooks/')) {
+      if (WEBHOOK_ROUTES.has(path)) {
         deps.metrics.webhookDuration.observe({ route: path, status: String(res.statusCode) }, seconds);
       }
       // Successful webhooks are the bulk of traffic; debug keeps the hot path quiet in production.

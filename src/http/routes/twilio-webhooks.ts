@@ -55,7 +55,10 @@ async function readSignedForm(
 }
 
 function answerUnavailable(deps: WebhookDeps, res: Response, error: unknown, messageSid: string): void {
-  deps.logger.error({ err: (error as Error).message, messageSid }, 'could not enqueue webhook; answering 503');
+  deps.logger.error(
+    { requestId: res.locals.requestId, err: (error as Error).message, messageSid },
+    'could not enqueue webhook; answering 503',
+  );
   res.status(503).set('Retry-After', '1').type('text/plain').send('temporarily unavailable');
 }
 
@@ -94,7 +97,7 @@ export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
       return;
     }
     deps.logger.debug(
-      { messageSid: job.messageSid, from: maskPhone(phone), media: job.media.length },
+      { requestId: res.locals.requestId, messageSid: job.messageSid, from: maskPhone(phone), media: job.media.length },
       'inbound queued',
     );
     answerTwiml(res);
@@ -110,6 +113,7 @@ export function makeTwilioWebhooksRouter(deps: WebhookDeps): Router {
     }
     const { job } = parsed;
     try {
+      // One job per message and status; '-' because BullMQ refuses ':' in custom job ids.
       await withTimeout(
         statuses.add(JOB.messageStatus, job, { jobId: `${job.messageSid}-${job.messageStatus}` }),
         ENQUEUE_TIMEOUT_MS,
