@@ -1,0 +1,95 @@
+// `npm run dev` as a developer meets it on a fresh machine: an empty database, no Twilio
+// credentials. The one process migrates, starts the local Twilio stand-in, web and worker, and
+// answers a WhatsApp message through the stand-in.
+import twilio from 'twilio';
+import { Client } from 'pg';
+import { texts } from '../../src/conversation/texts';
+import { createEmptyDatabase } from '../support/database';
+import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
+import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
+import { inboundForm } from '../http/webhook-test-app';
+
+const PUBLIC_BASE_URL = 'http://127.0.0.1:9';
+const LOCAL_AUTH_TOKEN = 'local-stand-in-auth-token';
+const PHONE = '+447700900461';
+let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
+const prefix = testPrefix();
+
+beforeAll(async () => (database = await createEmptyDatabase()));
+afterAll(async () => {
+  const redis = makeTestRedis();
+  await deletePrefix(redis, prefix);
+  redis.disconnect();
+  await database.drop();
+});
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: prefix,
+    PUBLIC_BASE_URL,
+    PORT: '0',
+    LOCAL_TWILIO_PORT: '0',
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    ...extra,
+  };
+}
+
+async function usersTableExists(): Promise<boolean> {
+  const client = new Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`select to_regclass('whatsapp_handler.users') is not null as present`);
+    return rows[0].present as boolean;
+  } finally {
+    await client.end();
+  }
+}
+
+async function replies(standInUrl: string): Promise<string[]> {
+  const response = await fetch(`${standInUrl}/_local/messages?to=${encodeURIComponent(`whatsapp:${PHONE}`)}`);
+  const { messages } = (await response.json()) as { messages: Array<{ body: string }> };
+  return messages.map((message) => message.body);
+}
+
+test('on an empty database it migrates, answers a message through the stand-in, and stops on SIGTERM', async () => {
+  expect(await usersTableExists()).toBe(false);
+  const dev: ServiceProcess = startService('dev', env());
+  await waitForOutput(dev, (output) => output.includes('ready: POST'), 60_000);
+  expect(await usersTableExists()).toBe(true);
+  const port = Number(/web listening on port (\d+)/.exec(dev.output())![1]);
+  const standInUrl = /"url":"(http:\/\/[^"]+)"[^\n]*local Twilio stand-in started/.exec(dev.output())![1]!;
+
+  const form = inboundForm({ From: `whatsapp:${PHONE}`, WaId: PHONE.slice(1), Body: 'Hi' });
+  const path = '/webhooks/twilio/whatsapp';
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': twilio.getExpectedTwilioSignature(LOCAL_AUTH_TOKEN, PUBLIC_BASE_URL + path, form),
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  expect(response.status).toBe(200);
+  const deadline = Date.now() + 20_000;
+  let received: string[] = [];
+  while (received.length === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    received = await replies(standInUrl);
+  }
+  expect(received).toEqual([texts.welcome]);
+
+  dev.child.kill('SIGTERM');
+  expect(await dev.exited).toBe(0);
+  expect(dev.output()).toContain('shutdown complete');
+  // The log names the sender only masked.
+  expect(dev.output()).not.toContain(PHONE.slice(1));
+}, 90_000);
+
+test('it refuses to start with NODE_ENV=production', async () => {
+  const dev = startService('dev', env({ NODE_ENV: 'production' }));
+  expect(await dev.exited).toBe(1);
+  expect(dev.output().trim().split('\n')).toHaveLength(1);
+  expect(dev.output()).toMatch(/production/i);
+});
