@@ -4,7 +4,13 @@
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
 import { isE164 } from '../phone';
-import { fetchLatestCode, fetchReplies, postInboundMessage, type ChatIdentity } from '../twilio/chat-session';
+import {
+  chatPhoneFromArgs,
+  fetchLatestCode,
+  fetchReplies,
+  postInboundMessage,
+  type ChatIdentity,
+} from '../twilio/chat-session';
 
 const DEFAULT_PHONE = '+447700900123';
 const POLL_MS = 300;
@@ -15,8 +21,8 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const phone = process.argv[2] ?? DEFAULT_PHONE;
-  if (!isE164(phone)) throw new Error(`not an E.164 number: ${phone}`);
+  const phone = chatPhoneFromArgs(process.argv.slice(2), DEFAULT_PHONE);
+  if (!isE164(phone)) throw new Error(`not an E.164 number: ${phone} (use --phone +447700900123)`);
   if (config.twilio.mode !== 'local')
     print('Twilio credentials are set: replies go to real Twilio and will not show here.');
   const standInUrl = `http://127.0.0.1:${config.localTwilioPort}`;

@@ -55,3 +55,12 @@ export async function fetchLatestCode(standInUrl: string, phone: string): Promis
   if (!response.ok) throw new Error(`local Twilio answered ${response.status}`);
   return ((await response.json()) as { code: string }).code;
 }
+
+/** The chat number from the command line: `--phone +44...`, `--phone=+44...` or a bare number. */
+export function chatPhoneFromArgs(args: readonly string[], fallback: string): string {
+  const index = args.indexOf('--phone');
+  if (index >= 0) return args[index + 1] ?? '';
+  const inline = args.find((arg) => arg.startsWith('--phone='));
+  if (inline !== undefined) return inline.slice('--phone='.length);
+  return args.find((arg) => !arg.startsWith('--')) ?? fallback;
+}

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import twilio from 'twilio';
-import { fetchLatestCode, fetchReplies, postInboundMessage } from '../../src/twilio/chat-session';
+import { chatPhoneFromArgs, fetchLatestCode, fetchReplies, postInboundMessage } from '../../src/twilio/chat-session';
 import type { LocalTwilio } from '../../src/twilio/local-twilio';
 import { ACCOUNT_SID, AUTH_TOKEN, FROM, startStandIn } from './helpers';
 
@@ -74,5 +74,18 @@ describe('npm run chat pieces', () => {
     expect(replies.map((r) => r.body)).toEqual(['first', 'second']);
     expect(before).toBeUndefined();
     expect(code).toBe(standIn.lastCode(PHONE));
+  });
+});
+
+describe('the chat number from the command line', () => {
+  it('takes --phone with a separate value, --phone=value, a bare number, or else the default', () => {
+    expect(chatPhoneFromArgs(['--phone', '+447700900555'], PHONE)).toBe('+447700900555');
+    expect(chatPhoneFromArgs(['--phone=+447700900556'], PHONE)).toBe('+447700900556');
+    expect(chatPhoneFromArgs(['+447700900557'], PHONE)).toBe('+447700900557');
+    expect(chatPhoneFromArgs([], PHONE)).toBe(PHONE);
+  });
+
+  it('gives an empty number when --phone has no value, so the caller refuses it', () => {
+    expect(chatPhoneFromArgs(['--phone'], PHONE)).toBe('');
   });
 });
