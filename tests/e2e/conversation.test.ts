@@ -119,7 +119,11 @@ describe('a conversation end to end', () => {
       },
       { event_type: 'user.deleted', aggregate_id: id, payload: { user_id: id } },
     ]);
-    // Nothing about the sender is left in Redis's conversation state.
-    expect(await stack.redis.get(`${stack.prefix}:conversation:${PHONE}`)).toBeNull();
+    // The conversation state goes as the deletion's turn finishes (just after its reply is sent).
+    await eventually(
+      () => stack.redis.get(`${stack.prefix}:conversation:${PHONE}`),
+      (state) => state === null,
+      5_000,
+    );
   }, 90_000);
 });
