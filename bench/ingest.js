@@ -111,12 +111,13 @@ async function drive(port, durationMs, rate) {
   await Promise.all(Array.from({ length: CONNECTIONS }, (_, i) => loop(i)));
   const seconds = (Date.now() - started) / 1000;
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
-  return { rps: latencies.length / seconds, p50: pct(50), p99: pct(99), ok: latencies.length, errors, sids };
+  return { latencies, seconds, errors, sids };
 }
 
-async function measure(name, script, extraEnv) {
+const ROUNDS = 5;
+
+/** Starts a server with its own key prefix; returns what the rounds need. */
+async function launch(name, script, extraEnv) {
   const prefix = `wh-bench-${name}-${randomBytes(3).toString('hex')}`;
   const env = {
     PORT: '0',
@@ -130,20 +131,42 @@ async function measure(name, script, extraEnv) {
     ...extraEnv,
   };
   const { child, port } = await start(script, env);
-  try {
-    await drive(port, WARMUP_MS);
-    const redis = new Redis(REDIS_URL);
-    const before = await redis.llen(`${prefix}:inbound-messages:wait`);
-    const result = await drive(port, DURATION_MS);
-    const after = await redis.llen(`${prefix}:inbound-messages:wait`);
-    result.jobs = after - before;
-    result.paced = await drive(port, DURATION_MS / 2, PACED_RATE);
-    await deletePrefix(redis, prefix);
-    redis.disconnect();
-    return result;
-  } finally {
-    child.kill('SIGTERM');
+  return { name, prefix, child, port };
+}
+
+function merge(parts) {
+  const latencies = parts.flatMap((part) => part.latencies).sort((a, b) => a - b);
+  const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0);
+  const sids = new Set(parts.flatMap((part) => [...part.sids]));
+  const errors = parts.reduce((sum, part) => sum + part.errors, 0);
+  return { rps: latencies.length / seconds, p50: pct(50), p99: pct(99), ok: latencies.length, errors, sids };
+}
+
+/**
+ * The two servers take turns in short rounds, so a change in the load other programs put on
+ * the machine during the run falls on both alike.
+ */
+async function compare(servers) {
+  const redis = new Redis(REDIS_URL);
+  const waiting = (server) => redis.llen(`${server.prefix}:inbound-messages:wait`);
+  for (const server of servers) await drive(server.port, WARMUP_MS);
+  const before = await Promise.all(servers.map(waiting));
+  const parts = servers.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [i, server] of servers.entries()) parts[i].push(await drive(server.port, DURATION_MS / ROUNDS));
   }
+  const after = await Promise.all(servers.map(waiting));
+  const paced = [];
+  for (const server of servers) paced.push(await drive(server.port, DURATION_MS / 2, PACED_RATE));
+  const results = servers.map((server, i) => ({
+    ...merge(parts[i]),
+    jobs: after[i] - before[i],
+    paced: merge([paced[i]]),
+  }));
+  for (const server of servers) await deletePrefix(redis, server.prefix);
+  redis.disconnect();
+  return results;
 }
 
 async function deletePrefix(redis, prefix) {
@@ -158,14 +181,22 @@ async function deletePrefix(redis, prefix) {
 async function main() {
   const dist = path.join(__dirname, '../dist/main/web.js');
   console.log(
-    `bench:ingest: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s each after ${WARMUP_MS / 1000} s warm-up`,
+    `bench:ingest: ${CONNECTIONS} connections, ${DURATION_MS / 1000} s each in ${ROUNDS} alternating rounds after ${WARMUP_MS / 1000} s warm-up`,
   );
-  const baseline = await measure('baseline', path.join(__dirname, 'ingest-baseline.js'), {});
-  const web = await measure('web', dist, {
-    NODE_ENV: 'production',
-    INTERNAL_API_TOKEN: 'x'.repeat(32),
-    TWILIO_VERIFY_SERVICE_SID: `VA${'0'.repeat(32)}`,
-  });
+  const servers = [
+    await launch('baseline', path.join(__dirname, 'ingest-baseline.js'), {}),
+    await launch('web', dist, {
+      NODE_ENV: 'production',
+      INTERNAL_API_TOKEN: 'x'.repeat(32),
+      TWILIO_VERIFY_SERVICE_SID: `VA${'0'.repeat(32)}`,
+    }),
+  ];
+  let baseline, web;
+  try {
+    [baseline, web] = await compare(servers);
+  } finally {
+    for (const server of servers) server.child.kill('SIGTERM');
+  }
   const row = (name, r) =>
     `${name.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99
       .toFixed(2)

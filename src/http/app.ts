@@ -5,7 +5,7 @@ import { makeBullBoardRouter } from './routes/bull-board';
 import { makeHealthRouter, type Readiness } from './routes/health';
 import { makeInternalApiRouter } from './routes/internal-api';
 import { makeMetricsRouter } from './routes/metrics';
-import { makeTwilioWebhooksRouter } from './routes/twilio-webhooks';
+import { makeTwilioWebhooks } from './routes/twilio-webhooks';
 import { requestLog } from './middleware/request-log';
 
 export type AppOptions = { readiness?: Readiness };
@@ -30,9 +30,9 @@ function installRequestLog(app: Express, deps: Deps): void {
   app.use(requestLog(deps));
 }
 
-/** Before any body parser: the webhook reads and verifies its own raw form. */
+/** Before any body parser: the webhooks read and verify their own raw form. */
 function installWebhooks(app: Express, deps: Deps): void {
-  app.use('/webhooks/twilio', makeTwilioWebhooksRouter(deps));
+  app.use(makeTwilioWebhooks(deps));
 }
 
 /** Health, readiness, metrics and Bull Board: what operators and the platform look at. */

@@ -3,10 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../main/deps';
+import { WEBHOOK_PATHS } from '../routes/twilio-webhooks';
 
 // Only known routes become label values: a path taken from the request would let any caller
 // create new time series.
-const WEBHOOK_ROUTES = new Set(['/webhooks/twilio/whatsapp', '/webhooks/twilio/status']);
+const WEBHOOK_ROUTES = new Set<string>(Object.values(WEBHOOK_PATHS));
 
 export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandler {
   // A process-unique prefix and a counter: unique ids without a random UUID per request.
@@ -14,8 +15,8 @@ export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandl
   let counter = 0;
   return (req, res, next) => {
     const started = process.hrtime.bigint();
-    const requestId =
-      req.get('x-request-id') ?? req.get('i-twilio-idempotency-token') ?? `${processId}-${(counter++).toString(36)}`;
+    const given = req.headers['x-request-id'] ?? req.headers['i-twilio-idempotency-token'];
+    const requestId = typeof given === 'string' ? given : `${processId}-${(counter++).toString(36)}`;
     res.setHeader('x-request-id', requestId);
     // Routes log with the same id, so a webhook's lines can be joined.
     res.locals.requestId = requestId;
@@ -28,6 +29,7 @@ export function requestLog(deps: Pick<Deps, 'logger' | 'metrics'>): RequestHandl
       }
       // Successful webhooks are the bulk of traffic; debug keeps the hot path quiet in production.
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+      if (!deps.logger.isLevelEnabled(level)) return;
       deps.logger[level](
         { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
         'request',
