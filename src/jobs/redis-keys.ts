@@ -25,11 +25,11 @@ export function redisKeys(prefix: string) {
     verificationOutcome: (jobId: string) => `${prefix}:verification-outcome:${jobId}`,
     /** The Twilio Message SID of an outbound message already sent, by idempotency key. */
     sentMessage: (idempotencyKey: string) => `${prefix}:sent-message:${idempotencyKey}`,
-    /** Set once a delivery status of one outbound message has been counted. */
     /** When a send with this idempotency key last started talking to Twilio (ms). */
     sendAttempt: (idempotencyKey: string) => `${prefix}:send-attempt:${idempotencyKey}`,
     /** Message SIDs already accounted for per recipient, so a recovered send claims only its own. */
     sentTo: (address: string) => `${prefix}:sent-to:${address}`,
+    /** Set once a delivery status of one outbound message has been counted. */
     messageStatusSeen: (messageSid: string, status: string) => `${prefix}:message-status:${messageSid}:${status}`,
   };
 }

@@ -5,7 +5,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Deps } from '../../main/deps';
 import { JOB, QUEUE } from '../../jobs/queues';
-import { recordArrival } from '../../jobs/sender-arrival';
+import { makeArrivalRecorder } from '../../jobs/sender-arrival';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
 import { parseInboundWebhook, parseStatusWebhook } from '../twilio-webhook-fields';
@@ -75,6 +75,7 @@ export const WEBHOOK_PATHS = { inbound: '/webhooks/twilio/whatsapp', status: '/w
 export function makeTwilioWebhooks(deps: WebhookDeps): RequestHandler {
   const inbound = deps.queues[QUEUE.inbound];
   const statuses = deps.queues[QUEUE.messageStatus];
+  const recordArrival = makeArrivalRecorder(deps.redis, deps.keys);
 
   const receiveInbound = async (req: Request, res: Response): Promise<void> => {
     const form = await readSignedForm(deps, req, res);
@@ -92,7 +93,7 @@ export function makeTwilioWebhooks(deps: WebhookDeps): RequestHandler {
       await withTimeout(
         Promise.all([
           inbound.add(JOB.inboundMessage, job, { jobId: job.messageSid }),
-          recordArrival(deps.redis, deps.keys, { messageSid: job.messageSid, phone }),
+          recordArrival({ messageSid: job.messageSid, phone }),
         ]),
         ENQUEUE_TIMEOUT_MS,
       );
