@@ -6,7 +6,7 @@ export type Queryable = {
 };
 
 export function makePool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Pool {
-  return new Pool({
+  const pool = new Pool({
     connectionString: databaseUrl,
     // Small by default: each worker process holds its own pool and Postgres has ~100 slots.
     max: options.max ?? 10,
@@ -15,6 +15,11 @@ export function makePool(databaseUrl: string, options: { max?: number; applicati
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
+  // pool.end() resolves before its connections finish closing and drops the pool's listener on
+  // them; Postgres ending such a connection (a restart, a dropped database) would then emit an
+  // 'error' nobody hears, which crashes the process. Queries in flight still reject as usual.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
 }
 
 export type { Pool, PoolClient };
