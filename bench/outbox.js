@@ -3,7 +3,9 @@
 //
 //  1. relay: a backlog of 100k events (20k aggregates x 5) published to a Redis Stream by two
 //     relays side by side (as two worker processes would); events/s from the first claim to the
-//     last mark, then every aggregate's order checked on the stream. A second, smaller backlog
+//     last mark, then every aggregate's order checked on the stream. The same backlog is then
+//     drained by a naive relay (oldest 500 with SKIP LOCKED, XADD, mark; no per-aggregate order,
+//     no failure bookkeeping): the ratio is what ordering and retries cost. A second, smaller backlog
 //     concentrated on 100 "hot" aggregates shows the cost of claiming only aggregate heads.
 //  2. retention: 1M published events past retention purged in batches while inserts continue;
 //     insert p99 with and without the purge running.
@@ -17,10 +19,11 @@ const { Client } = require('pg');
 const { Redis } = require('ioredis');
 const { makePool } = require('../dist/db/pool');
 const { makeLogger } = require('../dist/logger');
-const { appendEvent } = require('../dist/repos/outbox');
+const { appendEvent, markPublished } = require('../dist/repos/outbox');
 const { runRelay } = require('../dist/outbox/relay');
 const { runRetention } = require('../dist/outbox/retention');
 const { makeRedisStreamTransport } = require('../dist/outbox/redis-stream-transport');
+const { toEnvelope } = require('../dist/outbox/envelope');
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -100,6 +103,59 @@ async function drain(url, redis) {
   return seconds;
 }
 
+/**
+ * The baseline: the least a relay can do. Claims the oldest unpublished batch with SKIP LOCKED,
+ * publishes it with the same transport and marks it, by two relays; order across relays is not kept.
+ */
+async function drainNaively(url, redis) {
+  const transport = makeRedisStreamTransport(redis, { stream, maxLength: 10_000_000 });
+  const pools = Array.from({ length: RELAYS }, () => makePool(url, { max: 2, applicationName: 'bench-naive' }));
+  const started = performance.now();
+  const relay = async (pool) => {
+    for (;;) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const { rows } = await client.query(
+          `select id, aggregate_type, aggregate_id, event_type, payload, correlation_id, created_at
+             from whatsapp_handler.outbox_events where published_at is null and parked_at is null
+            order by seq limit $1 for update skip locked`,
+          [BATCH_SIZE],
+        );
+        if (rows.length === 0) {
+          await client.query('commit');
+          return;
+        }
+        await transport.publish(
+          rows.map((row) =>
+            toEnvelope({
+              id: row.id,
+              aggregateType: row.aggregate_type,
+              aggregateId: row.aggregate_id,
+              eventType: row.event_type,
+              payload: row.payload,
+              correlationId: row.correlation_id,
+              createdAt: row.created_at,
+            }),
+          ),
+        );
+        await markPublished(
+          client,
+          rows.map((row) => row.id),
+          new Date(),
+        );
+        await client.query('commit');
+      } finally {
+        client.release();
+      }
+    }
+  };
+  await Promise.all(pools.map(relay));
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(pools.map((pool) => pool.end()));
+  return seconds;
+}
+
 /** Reads the whole stream and compares each aggregate's order with the outbox's seq order. */
 async function checkOrder(pool, redis) {
   const seen = new Map();
@@ -128,18 +184,25 @@ async function checkOrder(pool, redis) {
   return { entries, aggregates: rows.length, inOrder };
 }
 
-async function relayPhase(url, pool, redis, label, events, aggregates) {
+async function freshBacklog(pool, redis, events, aggregates) {
   await pool.query('truncate whatsapp_handler.outbox_events');
   await redis.del(stream);
   const t = performance.now();
   await insertBacklog(pool, events, aggregates);
-  const insertSeconds = (performance.now() - t) / 1000;
   await pool.query('analyze whatsapp_handler.outbox_events');
+  return (performance.now() - t) / 1000;
+}
+
+async function relayPhase(url, pool, redis, label, events, aggregates) {
+  await freshBacklog(pool, redis, events, aggregates);
+  const naiveSeconds = await drainNaively(url, redis);
+  const insertSeconds = await freshBacklog(pool, redis, events, aggregates);
   const seconds = await drain(url, redis);
   const order = await checkOrder(pool, redis);
   console.log(
     `relay (${label}): ${fmt(events)} events over ${fmt(aggregates)} aggregates, batch ${BATCH_SIZE}, ${RELAYS} relays\n` +
       `  backlog insert ${fmt(insertSeconds, 1)} s; drained in ${fmt(seconds, 2)} s = ${fmt(events / seconds)} events/s\n` +
+      `  naive relay baseline: ${fmt(events / naiveSeconds)} events/s; ratio relay/baseline ${fmt(naiveSeconds / seconds, 2)}\n` +
       `  stream entries ${fmt(order.entries)} (expected ${fmt(events)}); aggregates in order ${fmt(order.inOrder)}/${fmt(order.aggregates)}`,
   );
   return { eventsPerSecond: events / seconds, ok: order.entries === events && order.inOrder === order.aggregates };
