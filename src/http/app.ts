@@ -1,4 +1,6 @@
-// The web process's Express app, built from small install steps in the order requests meet them.
+// The web process's HTTP handling: Twilio's two webhooks on plain node:http, and an Express app,
+// built from small install steps in the order requests meet them, for everything else.
+import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { Deps } from '../main/deps';
 import { makeBullBoardRouter } from './routes/bull-board';
@@ -10,6 +12,19 @@ import { requestLog } from './middleware/request-log';
 
 export type AppOptions = { readiness?: Readiness };
 
+/**
+ * What the web server runs for each request: the webhooks answer their two paths before Express
+ * sets a request up (decision 0006); everything else goes to the Express app.
+ */
+export function makeRequestListener(deps: Deps, options: AppOptions = {}): RequestListener {
+  const webhooks = makeTwilioWebhooks(deps);
+  const app = makeApp(deps, options);
+  return (req, res) => {
+    if (!webhooks(req, res)) app(req, res);
+  };
+}
+
+/** The Express app: operations endpoints, Bull Board and the internal API. */
 export function makeApp(deps: Deps, options: AppOptions = {}): Express {
   const app = express();
   // Behind Heroku/Railway routers: trust one proxy hop for the client address and protocol.
@@ -18,7 +33,6 @@ export function makeApp(deps: Deps, options: AppOptions = {}): Express {
   // ETags are for cacheable pages; every answer here is dynamic, and hashing costs time.
   app.set('etag', false);
   installRequestLog(app, deps);
-  installWebhooks(app, deps);
   installOperations(app, deps, options.readiness ?? { shuttingDown: false });
   installInternalApi(app, deps);
   installNotFound(app, deps);
@@ -28,11 +42,6 @@ export function makeApp(deps: Deps, options: AppOptions = {}): Express {
 /** First, so every request (rejected ones included) is logged and timed. */
 function installRequestLog(app: Express, deps: Deps): void {
   app.use(requestLog(deps));
-}
-
-/** Before any body parser: the webhooks read and verify their own raw form. */
-function installWebhooks(app: Express, deps: Deps): void {
-  app.use(makeTwilioWebhooks(deps));
 }
 
 /** Health, readiness, metrics and Bull Board: what operators and the platform look at. */

@@ -1,7 +1,7 @@
 // Composition root of the web process: webhooks, health, metrics, Bull Board, internal API.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig } from '../config';
-import { makeApp } from '../http/app';
+import { makeRequestListener } from '../http/app';
 import type { Readiness } from '../http/routes/health';
 import { buildDeps, type BuiltDeps } from './build-deps';
 import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
@@ -9,9 +9,13 @@ import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
 /** Starts the HTTP server; returns it and the shutdown steps that stop it cleanly. */
 export async function startWeb(deps: BuiltDeps): Promise<{ server: Server; stop: ShutdownStep[] }> {
   const readiness: Readiness = { shuttingDown: false };
-  const app = makeApp(deps, { readiness });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(deps.config.port, (error?: Error) => (error ? reject(error) : resolve(listening)));
+  const server = createServer(makeRequestListener(deps, { readiness }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.config.port, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   // Longer than the platform router's idle timeout, so it never reuses a socket we just closed.
   server.keepAliveTimeout = 65_000;

@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import { makeApp } from '../../src/http/app';
+import { createServer, type Server } from 'node:http';
+import { makeRequestListener } from '../../src/http/app';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { makeRedis } from '../../src/redis';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
@@ -19,10 +19,8 @@ for (const queue of Object.values(deadQueues)) queue.on('error', () => undefined
 
 beforeAll(async () => {
   t = await makeTestDeps(makeFakeTwilio(), { env: { PUBLIC_BASE_URL } });
-  const app = makeApp({ ...t.deps, redis: deadRedis, queues: deadQueues });
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, () => resolve(s));
-  });
+  server = createServer(makeRequestListener({ ...t.deps, redis: deadRedis, queues: deadQueues }));
+  await new Promise<void>((resolve) => server.listen(0, resolve));
   const address = server.address();
   url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 });

@@ -144,3 +144,64 @@ test('a signed status callback queues one status job per message and status', as
   expect((await app.post(STATUS, { MessageSid: sid, MessageStatus: 'sent' }, { signature: null })).status).toBe(403);
   expect((await app.post(STATUS, { MessageSid: 'nope', MessageStatus: 'sent' })).status).toBe(400);
 });
+
+test('a webhook answer carries a request id: the caller’s when sent, a fresh one otherwise', async () => {
+  const fresh = await app.post(WHATSAPP, inboundForm());
+  expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f]{8}-[0-9a-z]+$/);
+  const form = inboundForm();
+  const signature = twilio.getExpectedTwilioSignature(
+    app.deps.config.twilio.authToken,
+    PUBLIC_BASE_URL + WHATSAPP,
+    form,
+  );
+  const given = await fetch(`${app.url}${WHATSAPP}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-twilio-signature': signature,
+      'i-twilio-idempotency-token': 'twilio-token-1',
+    },
+    body: new URLSearchParams(form).toString(),
+  });
+  expect(given.status).toBe(200);
+  expect(given.headers.get('x-request-id')).toBe('twilio-token-1');
+});
+
+test('other methods and paths beside the webhooks go to the app, which answers 404 in JSON', async () => {
+  for (const [method, path] of [
+    ['GET', WHATSAPP],
+    ['POST', `${WHATSAPP}/extra`],
+    ['POST', '/webhooks/twilio'],
+  ] as const) {
+    const response = await fetch(`${app.url}${path}`, { method });
+    expect({ method, path, status: response.status, body: await response.json() }).toEqual({
+      method,
+      path,
+      status: 404,
+      body: { code: 'NOT_FOUND', message: 'not found' },
+    });
+  }
+});
+
+test('an unexpected failure in a webhook answers 500 and the server keeps serving', async () => {
+  const add = jest.spyOn(inbound(), 'add').mockImplementationOnce(() => {
+    throw new Error('boom');
+  });
+  try {
+    // A synchronous throw inside the queueing step is caught like a Redis failure: 503.
+    expect((await app.post(WHATSAPP, inboundForm())).status).toBe(503);
+  } finally {
+    add.mockRestore();
+  }
+  const clock = jest.spyOn(app.deps.clock, 'now').mockImplementationOnce(() => {
+    throw new Error('clock broke');
+  });
+  try {
+    const response = await app.post(WHATSAPP, inboundForm());
+    expect(response.status).toBe(500);
+    expect(await response.text()).toBe('internal error');
+  } finally {
+    clock.mockRestore();
+  }
+  expect((await app.post(WHATSAPP, inboundForm())).status).toBe(200);
+});

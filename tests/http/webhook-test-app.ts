@@ -1,9 +1,9 @@
 // An in-process web app on a real Redis and database, with a helper that signs requests the way
 // Twilio does (twilio.getExpectedTwilioSignature over PUBLIC_BASE_URL + path and the form).
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
-import { makeApp } from '../../src/http/app';
+import { makeRequestListener } from '../../src/http/app';
 import type { Readiness } from '../../src/http/routes/health';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
@@ -42,10 +42,8 @@ export function inboundForm(overrides: Record<string, string> = {}): Record<stri
 export async function startWebhookTestApp(env: NodeJS.ProcessEnv = {}): Promise<WebhookTestApp> {
   const t = await makeTestDeps(makeFakeTwilio(), { env: { PUBLIC_BASE_URL, ...env } });
   const readiness: Readiness = { shuttingDown: false };
-  const app = makeApp(t.deps, { readiness });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, () => resolve(s));
-  });
+  const server = createServer(makeRequestListener(t.deps, { readiness }));
+  await new Promise<void>((resolve) => server.listen(0, resolve));
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   const authToken = t.deps.config.twilio.authToken;

@@ -1,14 +1,19 @@
 // Twilio's webhooks. The request only checks, parses and enqueues: no database work, no Twilio
 // call and no conversation logic, so it answers in milliseconds and a slow dependency cannot
 // make Twilio time out. Everything else happens in the workers.
-import type { Request, RequestHandler, Response } from 'express';
+//
+// They run on plain node:http, in front of the Express app (decision 0006): Express's
+// per-request set-up cost more than everything else the web process does for a webhook.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Deps } from '../../main/deps';
 import { JOB, QUEUE } from '../../jobs/queues';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
+import { makeRequestLogger } from '../middleware/request-log';
 import { parseInboundWebhook, parseStatusWebhook } from '../twilio-webhook-fields';
+import { WEBHOOK_PATHS } from './webhook-paths';
 
 const EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
 const TWIML_HEADERS = { 'content-type': 'text/xml; charset=utf-8', 'content-length': Buffer.byteLength(EMPTY_TWIML) };
@@ -17,6 +22,7 @@ const TWIML_HEADERS = { 'content-type': 'text/xml; charset=utf-8', 'content-leng
 const ENQUEUE_TIMEOUT_MS = 1_000;
 
 type WebhookDeps = Pick<Deps, 'config' | 'queues' | 'redis' | 'keys' | 'logger' | 'clock' | 'metrics'>;
+type Exchange = { req: IncomingMessage; res: ServerResponse; requestId: string };
 
 class EnqueueTimeoutError extends Error {}
 
@@ -28,61 +34,69 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+function answerText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  res
+    .writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    })
+    .end(text);
+}
+
+/** The success answer: an empty TwiML document, so Twilio sends no reply of its own. */
+function answerTwiml(res: ServerResponse): void {
+  res.writeHead(200, TWIML_HEADERS).end(EMPTY_TWIML);
+}
+
 /** Reads and authenticates the form; answers the error itself and returns undefined on failure. */
-async function readSignedForm(
-  deps: WebhookDeps,
-  req: Request,
-  res: Response,
-): Promise<Record<string, string> | undefined> {
+async function readSignedForm(deps: WebhookDeps, { req, res }: Exchange): Promise<Record<string, string> | undefined> {
   let form: Record<string, string>;
   try {
     form = await readFormBody(req);
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      res.status(413).type('text/plain').send('request body too large');
+      // The rest of the body is not read: close the connection rather than reuse it.
+      answerText(res, 413, 'request body too large', { connection: 'close' });
       return undefined;
     }
     throw error;
   }
   const signature = req.headers['x-twilio-signature'];
-  const url = deps.config.publicBaseUrl + req.originalUrl;
+  const url = deps.config.publicBaseUrl + req.url;
   if (typeof signature !== 'string' || !validateRequest(deps.config.twilio.authToken, signature, url, form)) {
-    res.status(403).type('text/plain').send('invalid Twilio signature');
+    answerText(res, 403, 'invalid Twilio signature');
     return undefined;
   }
   return form;
 }
 
-function answerUnavailable(deps: WebhookDeps, res: Response, error: unknown, messageSid: string): void {
+function answerUnavailable(deps: WebhookDeps, { res, requestId }: Exchange, error: unknown, messageSid: string): void {
   deps.logger.error(
-    { requestId: res.locals.requestId, err: (error as Error).message, messageSid },
+    { requestId, err: (error as Error).message, messageSid },
     'could not enqueue webhook; answering 503',
   );
-  res.status(503).set('Retry-After', '1').type('text/plain').send('temporarily unavailable');
+  answerText(res, 503, 'temporarily unavailable', { 'retry-after': '1' });
 }
 
-/** The success answer, written directly: Express's send() would hash the body for an ETag. */
-function answerTwiml(res: Response): void {
-  res.writeHead(200, TWIML_HEADERS).end(EMPTY_TWIML);
-}
-
-export const WEBHOOK_PATHS = { inbound: '/webhooks/twilio/whatsapp', status: '/webhooks/twilio/status' } as const;
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
- * One middleware for both webhooks, matched on the exact path: a mounted Router and its route
- * layers cost a measurable share of this hot path and buy nothing for two fixed URLs.
+ * Answers POSTs to the two webhook paths and returns true; returns false, touching nothing, for
+ * any other request, which then goes to the Express app.
  */
-export function makeTwilioWebhooks(deps: WebhookDeps): RequestHandler {
+export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
   const inbound = deps.queues[QUEUE.inbound];
   const statuses = deps.queues[QUEUE.messageStatus];
   const recordArrival = makeArrivalRecorder(deps.redis, deps.keys);
+  const logRequest = makeRequestLogger(deps);
 
-  const receiveInbound = async (req: Request, res: Response): Promise<void> => {
-    const form = await readSignedForm(deps, req, res);
+  const receiveInbound = async (exchange: Exchange): Promise<void> => {
+    const form = await readSignedForm(deps, exchange);
     if (!form) return;
     const parsed = parseInboundWebhook(form, deps.clock.now());
     if (!parsed.ok) {
-      res.status(400).type('text/plain').send(`malformed webhook: ${parsed.reason}`);
+      answerText(exchange.res, 400, `malformed webhook: ${parsed.reason}`);
       return;
     }
     const { job } = parsed;
@@ -98,22 +112,27 @@ export function makeTwilioWebhooks(deps: WebhookDeps): RequestHandler {
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
-      answerUnavailable(deps, res, error, job.messageSid);
+      answerUnavailable(deps, exchange, error, job.messageSid);
       return;
     }
     deps.logger.debug(
-      { requestId: res.locals.requestId, messageSid: job.messageSid, from: maskPhone(phone), media: job.media.length },
+      {
+        requestId: exchange.requestId,
+        messageSid: job.messageSid,
+        from: maskPhone(phone),
+        media: job.media.length,
+      },
       'inbound queued',
     );
-    answerTwiml(res);
+    answerTwiml(exchange.res);
   };
 
-  const receiveStatus = async (req: Request, res: Response): Promise<void> => {
-    const form = await readSignedForm(deps, req, res);
+  const receiveStatus = async (exchange: Exchange): Promise<void> => {
+    const form = await readSignedForm(deps, exchange);
     if (!form) return;
     const parsed = parseStatusWebhook(form, deps.clock.now());
     if (!parsed.ok) {
-      res.status(400).type('text/plain').send(`malformed webhook: ${parsed.reason}`);
+      answerText(exchange.res, 400, `malformed webhook: ${parsed.reason}`);
       return;
     }
     const { job } = parsed;
@@ -124,21 +143,27 @@ export function makeTwilioWebhooks(deps: WebhookDeps): RequestHandler {
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
-      answerUnavailable(deps, res, error, job.messageSid);
+      answerUnavailable(deps, exchange, error, job.messageSid);
       return;
     }
-    answerTwiml(res);
+    answerTwiml(exchange.res);
   };
 
-  const handlers = new Map<string, (req: Request, res: Response) => Promise<void>>([
+  const receivers = new Map<string, (exchange: Exchange) => Promise<void>>([
     [WEBHOOK_PATHS.inbound, receiveInbound],
     [WEBHOOK_PATHS.status, receiveStatus],
   ]);
-  return (req, res, next) => {
-    if (req.method !== 'POST') return next();
-    const query = req.url.indexOf('?');
-    const handler = handlers.get(query === -1 ? req.url : req.url.slice(0, query));
-    if (!handler) return next();
-    handler(req, res).catch(next);
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const receive = receivers.get(query === -1 ? url : url.slice(0, query));
+    if (req.method !== 'POST' || !receive) return false;
+    const exchange = { req, res, requestId: logRequest(req, res) };
+    receive(exchange).catch((error: unknown) => {
+      deps.logger.error({ requestId: exchange.requestId, err: String((error as Error)?.message) }, 'webhook failed');
+      if (res.headersSent) res.destroy();
+      else answerText(res, 500, 'internal error');
+    });
+    return true;
   };
 }
