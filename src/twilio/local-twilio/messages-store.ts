@@ -44,6 +44,9 @@ export function messageJson(m: LocalMessage) {
 
 export function makeMessagesStore(clock: Clock) {
   let messages: LocalMessage[] = [];
+  // Indexes, so lookups stay cheap however many messages a long dev session or a benchmark sends.
+  let bySid = new Map<string, LocalMessage>();
+  let byRecipient = new Map<string, LocalMessage[]>();
   return {
     create(accountSid: string, form: URLSearchParams): LocalMessage {
       const to = form.get('To') ?? '';
@@ -68,10 +71,15 @@ export function makeMessagesStore(clock: Clock) {
         dateUpdated: now,
       };
       messages.push(message);
+      bySid.set(message.sid, message);
+      const recipient = bareAddress(to);
+      const toRecipient = byRecipient.get(recipient);
+      if (toRecipient) toRecipient.push(message);
+      else byRecipient.set(recipient, [message]);
       return message;
     },
     get(sid: string): LocalMessage | undefined {
-      return messages.find((m) => m.sid === sid);
+      return bySid.get(sid);
     },
     setStatus(message: LocalMessage, status: LocalMessage['status']): void {
       message.status = status;
@@ -81,10 +89,12 @@ export function makeMessagesStore(clock: Clock) {
       return [...messages];
     },
     to(to: string): LocalMessage[] {
-      return messages.filter((m) => bareAddress(m.to) === bareAddress(to));
+      return [...(byRecipient.get(bareAddress(to)) ?? [])];
     },
     reset(): void {
       messages = [];
+      bySid = new Map();
+      byRecipient = new Map();
     },
   };
 }

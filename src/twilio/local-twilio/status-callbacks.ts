@@ -6,7 +6,9 @@ import type { LocalMessage, MessagesStore } from './messages-store';
 
 export function makeStatusCallbacks(authToken: string, messages: MessagesStore) {
   const inFlight = new Set<Promise<void>>();
-  const controller = new AbortController();
+  // One controller per request: fetch adds a listener to its signal that is only dropped when
+  // the request is garbage-collected, so one shared signal collects thousands of them.
+  const requests = new Set<AbortController>();
 
   async function post(url: string, message: LocalMessage, status: 'sent' | 'delivered'): Promise<void> {
     messages.setStatus(message, status);
@@ -20,15 +22,22 @@ export function makeStatusCallbacks(authToken: string, messages: MessagesStore) 
       SmsStatus: status,
       To: message.to,
     };
-    await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
-      },
-      body: new URLSearchParams(params).toString(),
-      signal: controller.signal,
-    }).then((response) => response.arrayBuffer());
+    const request = new AbortController();
+    requests.add(request);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+        },
+        body: new URLSearchParams(params).toString(),
+        signal: request.signal,
+      });
+      await response.arrayBuffer();
+    } finally {
+      requests.delete(request);
+    }
   }
 
   return {
@@ -47,7 +56,7 @@ export function makeStatusCallbacks(authToken: string, messages: MessagesStore) 
       void run.finally(() => inFlight.delete(run));
     },
     async close(): Promise<void> {
-      controller.abort();
+      for (const request of requests) request.abort();
       await Promise.allSettled([...inFlight]);
     },
   };
