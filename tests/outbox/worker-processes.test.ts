@@ -32,7 +32,10 @@ afterEach(async () => {
 test('three worker processes on one prefix install one sweep and one retention schedule, and relay events', async () => {
   const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' };
   workers = [startService('worker', env), startService('worker', env), startService('worker', env)];
-  await Promise.all(workers.map((worker) => waitForOutput(worker, (output) => output.includes('workers ready'))));
+  // Three processes starting at once on a loaded 2-core CI machine can take a while.
+  await Promise.all(
+    workers.map((worker) => waitForOutput(worker, (output) => output.includes('workers ready'), 40_000)),
+  );
   const queues = makeQueues(redis, prefix);
   try {
     const relaySchedules = await queues[QUEUE.outboxRelay].getJobSchedulers();
@@ -52,4 +55,4 @@ test('three worker processes on one prefix install one sweep and one retention s
   } finally {
     await closeQueues(queues);
   }
-});
+}, 60_000);

@@ -18,8 +18,8 @@ export type LogRequest = (req: IncomingMessage, res: ServerResponse) => string;
 
 /**
  * Gives the request its id (the caller's X-Request-Id or Twilio's idempotency token when sent),
- * echoes it, and logs and times the request once answered. Call it before anything reads
- * req.url's rewrites; returns the id so handlers can log with it.
+ * echoes it, and logs and times the request once answered. Call it before any router rewrites
+ * req.url; returns the id so handlers can log with it.
  */
 export function makeRequestLogger(deps: Pick<Deps, 'logger' | 'metrics'>): LogRequest {
   return (req, res) => {
