@@ -15,9 +15,12 @@ export function makePool(databaseUrl: string, options: { max?: number; applicati
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // pool.end() resolves before its connections finish closing and drops the pool's listener on
-  // them; Postgres ending such a connection (a restart, a dropped database) would then emit an
-  // 'error' nobody hears, which crashes the process. Queries in flight still reject as usual.
+  // Postgres may close a connection at any time (a restart, a failover, a dropped database, even
+  // during pool.end()). The pool then emits 'error' for an idle connection, and the connection
+  // itself emits one while checked out between queries; an 'error' nobody listens to crashes the
+  // process. Both are dropped from the pool and queries in flight still reject, so nothing is
+  // lost by listening here; composition roots add a listener that logs.
+  pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
