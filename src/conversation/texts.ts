@@ -16,11 +16,12 @@ export const texts = {
   consentHint: 'Please reply *YES* to agree to the terms and continue, or *NO* to leave.',
   goodbyeNoConsent: 'No problem. We have not stored anything about you. Message us any time if you change your mind.',
 
-  codeSent: 'We have sent a *6-digit code* by text message to your number. Please type it here.',
+  // Channel-neutral: TWILIO_VERIFY_CHANNEL may be sms, whatsapp or call.
+  codeSent: 'We have sent a *6-digit code* to your number. Please type it here.',
   tooManySends: 'We have sent too many codes to your number recently. Please wait a few minutes, then reply *RESEND*.',
   sendFailed: 'Sorry, we could not send a code just now. Please reply *RESEND* to try again.',
-  codeHint: 'Please type the 6-digit code we sent you by text message, or reply *RESEND* for a new code.',
-  unverifiedReturning: 'Welcome back. Your number is not verified yet. Reply *RESEND* and we will text you a new code.',
+  codeHint: 'Please type the 6-digit code we sent you, or reply *RESEND* for a new code.',
+  unverifiedReturning: 'Welcome back. Your number is not verified yet. Reply *RESEND* and we will send you a new code.',
   wrongCode: (left: number) =>
     `That code is not right. You have *${left}* ${left === 1 ? 'try' : 'tries'} left. Please try again, or reply *RESEND* for a new code.`,
   noChecksLeft: 'That code did not work and there are no tries left for it. Reply *RESEND* to get a new code.',
