@@ -42,7 +42,7 @@ export function decide(state: ConversationState, input: ConversationInput, conte
     case 'settings':
       return onSettings(text, context);
     case 'settings-home-station':
-      return onHomeStation(text);
+      return onHomeStation(text, current);
   }
 }
 

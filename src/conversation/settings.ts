@@ -1,10 +1,10 @@
 // Flows 3 and 5: the main menu of a verified sender and the settings screens.
 import { preferenceDefaults, type Preferences } from '../preferences/registry';
-import { resolveHomeStation } from './home-station';
+import { findStation, stationByCrs, type Station } from '../stations/find-station';
 import { matches, normalise } from './keywords';
 import { act, say } from './say';
 import { texts } from './texts';
-import type { ConversationContext, Decision } from './types';
+import type { ConversationContext, ConversationState, Decision } from './types';
 
 export function showMenu(...before: string[]): Decision {
   return say({ step: 'menu' }, ...before, texts.menu);
@@ -50,9 +50,37 @@ export function onSettings(text: string, context: ConversationContext): Decision
   return say({ step: 'settings' }, texts.settingsHint);
 }
 
-export function onHomeStation(text: string): Decision {
-  const station = resolveHomeStation(text);
-  if (station === undefined) return say({ step: 'settings-home-station' }, texts.homeStationUnknown);
+/** A choice number from the last "did you mean" list, or else a new search. */
+export function onHomeStation(
+  text: string,
+  state: Extract<ConversationState, { step: 'settings-home-station' }>,
+): Decision {
+  const offered = (state.choices ?? []).map(stationByCrs).filter((s): s is Station => s !== undefined);
+  const typed = normalise(text);
+  if (offered.length > 0 && /^[0-9]+$/.test(typed)) {
+    const chosen = offered[Number(typed) - 1];
+    // A number beside the list shows the list again rather than searching names for digits.
+    return chosen ? setHomeStation(chosen) : offerChoices(offered);
+  }
+  const match = findStation(text);
+  switch (match.kind) {
+    case 'found':
+      return setHomeStation(match.station);
+    case 'choose':
+      return offerChoices(match.choices);
+    case 'none':
+      return say({ step: 'settings-home-station' }, texts.homeStationUnknown);
+  }
+}
+
+function offerChoices(choices: Station[]): Decision {
+  return say(
+    { step: 'settings-home-station', choices: choices.map((choice) => choice.crs) },
+    texts.homeStationChoices(choices),
+  );
+}
+
+function setHomeStation(station: Station): Decision {
   return act(
     { step: 'settings' },
     [{ type: 'set-preference', key: 'home_station', value: station.crs }],

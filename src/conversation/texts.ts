@@ -73,7 +73,14 @@ export const texts = {
   notificationsSet: (on: boolean) =>
     `Notifications are now *${on ? 'on' : 'off'}*.\n\nReply *SETTINGS* to see your settings or *MENU* for the main menu.`,
   askHomeStation: 'Which is your home station? Reply with its three-letter code (for example *KGX*) or its name.',
-  homeStationUnknown: 'I could not find that station. Please reply with a three-letter station code, such as *KGX*.',
+  homeStationUnknown:
+    'I could not find that station. Please reply with its name (for example *Leeds*) or its three-letter code (for example *KGX*).',
+  homeStationChoices: (choices: ReadonlyArray<{ name: string; crs: string }>) =>
+    [
+      'Did you mean:',
+      ...choices.map((choice, i) => `*${i + 1}* ${choice.name} (${choice.crs})`),
+      'Reply with the number, or type the station name again.',
+    ].join('\n'),
   homeStationSet: (name: string, crs: string) =>
     `Your home station is now *${name} (${crs})*.\n\nReply *SETTINGS* to see your settings or *MENU* for the main menu.`,
 } as const;

@@ -10,7 +10,7 @@ export type ConversationState =
   | { step: 'awaiting-code'; codeSentAt: string; checksLeft: number } // verification code sent
   | { step: 'menu' } // verified, main menu shown
   | { step: 'settings' } // settings menu shown
-  | { step: 'settings-home-station' } // asked for a home station
+  | { step: 'settings-home-station'; choices?: string[] } // asked for a home station; CRS codes offered
   // DELETE MY DATA asked for confirmation; a pending code's window and tries survive a "no".
   | {
       step: 'confirm-delete';

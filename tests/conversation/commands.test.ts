@@ -12,6 +12,7 @@ const STATES: ConversationState[] = [
   { step: 'menu' },
   { step: 'settings' },
   { step: 'settings-home-station' },
+  { step: 'settings-home-station', choices: ['MAN', 'MCV'] },
   { step: 'confirm-delete', returnTo: 'menu' },
   { step: 'confirm-delete', returnTo: 'awaiting-code' },
   { step: 'report-delay' },

@@ -1,6 +1,8 @@
 // Properties every decision must keep, checked over every state, every kind of sender and a
 // seeded stream of odd inputs (random text, codes, keywords with noise, odd Unicode, media only).
 import { decide } from '../../src/conversation/decide';
+import stations from 'uk-railway-stations';
+import { MAX_CHOICES } from '../../src/stations/find-station';
 import { parseState } from '../../src/conversation/state-store';
 import { texts } from '../../src/conversation/texts';
 import type {
@@ -26,6 +28,7 @@ const STATES: ConversationState[] = [
   { step: 'menu' },
   { step: 'settings' },
   { step: 'settings-home-station' },
+  { step: 'settings-home-station', choices: ['MAN', 'MCV', 'ZZZ'] },
   { step: 'confirm-delete', returnTo: 'menu' },
   { step: 'confirm-delete', returnTo: 'awaiting-code' },
   { step: 'confirm-delete', returnTo: 'new' },
@@ -277,6 +280,7 @@ describe('decide keeps its promises for every state, sender and input', () => {
 // Arguments to render each parameterised entry with, at its extremes. A new parameterised entry
 // fails the catalog test until it is listed here.
 const LONG_NAME = 'A station with a very long name indeed '.repeat(10);
+const LONGEST_STATION_NAME = stations.reduce((a, b) => (b.stationName.length > a.length ? b.stationName : a), '');
 const RENDER_WITH: Record<string, unknown[][]> = {
   wrongCode: [[0], [1], [Number.MAX_SAFE_INTEGER]],
   resendWait: [[1], [Number.MAX_SAFE_INTEGER]],
@@ -286,6 +290,11 @@ const RENDER_WITH: Record<string, unknown[][]> = {
   ],
   notificationsSet: [[true], [false]],
   homeStationSet: [[LONG_NAME, 'KGX']],
+  // The most choices ever offered, each with the longest name in the dataset.
+  homeStationChoices: [
+    [Array.from({ length: MAX_CHOICES }, () => ({ name: LONGEST_STATION_NAME, crs: 'KGX' }))],
+    [[{ name: 'Abbey Wood', crs: 'ABW' }]],
+  ],
 };
 
 describe('the text catalog', () => {

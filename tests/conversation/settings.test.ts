@@ -112,3 +112,40 @@ describe('settings (flow 5)', () => {
     expect(replies(decision)).toEqual([texts.settingsHint]);
   });
 });
+
+describe('home station choices', () => {
+  const manchester = decide({ step: 'settings-home-station' }, message('manchester'), verified());
+  const offered = manchester.next?.step === 'settings-home-station' ? (manchester.next.choices ?? []) : [];
+
+  it('an ambiguous name lists numbered choices and remembers their codes', () => {
+    expect(effectTypes(manchester)).toEqual(['reply']);
+    expect(offered.length).toBeGreaterThan(1);
+    const reply = replies(manchester)[0]!;
+    expect(reply).toMatch(/^Did you mean:/);
+    offered.forEach((crs, i) => expect(reply).toContain(`*${i + 1}* `));
+    offered.forEach((crs) => expect(reply).toContain(`(${crs})`));
+  });
+
+  it('a number picks that choice', () => {
+    const decision = decide(manchester.next!, message('2'), verified());
+    expect(decision.effects[0]).toEqual({ type: 'set-preference', key: 'home_station', value: offered[1] });
+    expect(decision.next).toEqual({ step: 'settings' });
+  });
+
+  it('a number beside the list shows the same choices again', () => {
+    const decision = decide(manchester.next!, message(String(offered.length + 1)), verified());
+    expect(effectTypes(decision)).toEqual(['reply']);
+    expect(decision.next).toEqual(manchester.next);
+    expect(replies(decision)).toEqual(replies(manchester));
+  });
+
+  it('a name instead of a number searches again', () => {
+    const decision = decide(manchester.next!, message('kings cross'), verified());
+    expect(decision.effects[0]).toEqual({ type: 'set-preference', key: 'home_station', value: 'KGX' });
+  });
+
+  it('a command still works in the middle of choosing', () => {
+    const decision = decide(manchester.next!, message('menu'), verified());
+    expect(decision.next).toEqual({ step: 'menu' });
+  });
+});
