@@ -16,10 +16,17 @@ export function showSettings(preferences: Preferences, ...before: string[]): Dec
     ...before,
     texts.settings({
       notifications: preferences.notifications ?? preferenceDefaults.notifications,
-      homeStation: preferences.home_station,
+      homeStation: homeStationLabel(preferences.home_station),
       optedOut: preferences.opted_out ?? preferenceDefaults.opted_out,
     }),
   );
+}
+
+/** "Manchester Piccadilly (MAN)" for a stored code; the bare code if the dataset lost it. */
+function homeStationLabel(crs: string | undefined): string | undefined {
+  if (crs === undefined) return undefined;
+  const station = stationByCrs(crs);
+  return station ? `${station.name} (${station.crs})` : crs;
 }
 
 export function onMenu(text: string, context: ConversationContext, returning: boolean): Decision {

@@ -56,7 +56,7 @@ describe('settings (flow 5)', () => {
 
     const [text] = replies(decision);
     expect(text).toContain('Notifications: *off*');
-    expect(text).toContain('Home station: *KGX*');
+    expect(text).toContain('Home station: *London Kings Cross (KGX)*');
     expect(text).toContain('Opted out (STOP): *yes*');
   });
 
