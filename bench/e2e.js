@@ -9,18 +9,17 @@
 // round is compared with round 2, the baseline measured in the same run (round 1 warms the
 // processes up): a worker whose memory grows with traffic, or that slows down as it serves more,
 // shows here.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { readFileSync } = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
-const { Client } = require('pg');
 const { Redis } = require('ioredis');
 const twilio = require('twilio');
 const { startLocalTwilio } = require('../dist/twilio/local-twilio');
 const { texts } = require('../dist/conversation/texts');
+const { createMigratedDatabase, deletePrefix, dropDatabase } = require('./support');
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 6));
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
@@ -45,22 +44,6 @@ const EXPECTED = [
 const suffix = randomBytes(4).toString('hex');
 const dbName = `wh_bench_e2e_${suffix}`;
 const prefix = `wh-bench-e2e-${suffix}`;
-
-function urlFor(database) {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(sql) {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -156,13 +139,7 @@ async function round(stack, index) {
 }
 
 async function main() {
-  await admin(`create database "${dbName}"`);
-  const databaseUrl = urlFor(dbName);
-  const migrate = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'migrate.mjs'), 'up'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MIGRATE_QUIET: '1' },
-    stdio: 'inherit',
-  });
-  if (migrate.status !== 0) throw new Error('migrations failed');
+  const databaseUrl = await createMigratedDatabase(dbName);
 
   const stand = await startLocalTwilio({
     accountSid: ACCOUNT_SID,
@@ -232,14 +209,9 @@ async function cleanup() {
     state = undefined;
   }
   const redis = new Redis(REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deletePrefix(redis, prefix);
   redis.disconnect();
-  await admin(`drop database if exists "${dbName}" with (force)`);
+  await dropDatabase(dbName);
 }
 
 // A hung run stops by itself.

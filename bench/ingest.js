@@ -8,6 +8,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { Redis } = require('ioredis');
 const twilio = require('twilio');
+const { deletePrefix } = require('./support');
 
 const CONNECTIONS = 50;
 // Latency is read at a steady rate well below either server's capacity on this machine: at
@@ -167,15 +168,6 @@ async function compare(servers) {
   for (const server of servers) await deletePrefix(redis, server.prefix);
   redis.disconnect();
   return results;
-}
-
-async function deletePrefix(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
 }
 
 async function main() {

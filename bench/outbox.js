@@ -12,12 +12,10 @@
 //
 // Sizes can be lowered for a quick look: BENCH_EVENTS, BENCH_PURGE_ROWS; batch sizes: BENCH_BATCH_SIZE,
 // BENCH_PURGE_BATCH_SIZE.
-const { spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const path = require('node:path');
-const { Client } = require('pg');
 const { Redis } = require('ioredis');
 const { makePool } = require('../dist/db/pool');
+const { createMigratedDatabase, deletePrefix, dropDatabase } = require('./support');
 const { makeLogger } = require('../dist/logger');
 const { appendEvent, markPublished } = require('../dist/repos/outbox');
 const { runRelay } = require('../dist/outbox/relay');
@@ -25,7 +23,6 @@ const { runRetention } = require('../dist/outbox/retention');
 const { makeRedisStreamTransport } = require('../dist/outbox/redis-stream-transport');
 const { toEnvelope } = require('../dist/outbox/envelope');
 
-const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const EVENTS_PER_AGGREGATE = 5;
@@ -45,22 +42,6 @@ const dbName = `wh_bench_outbox_${suffix}`;
 const prefix = `wh-bench-outbox-${suffix}`;
 const stream = `${prefix}:events`;
 const silent = makeLogger('silent');
-
-function urlFor(database) {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function admin(sql) {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const fmt = (n, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits });
@@ -290,13 +271,7 @@ async function main() {
     process.exitCode = 1;
     cleanup().finally(() => process.exit(1));
   }, DEADLINE_MS);
-  await admin(`create database "${dbName}"`);
-  const url = urlFor(dbName);
-  const migrate = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'migrate.mjs'), 'up'], {
-    env: { ...process.env, DATABASE_URL: url, MIGRATE_QUIET: '1' },
-    stdio: 'inherit',
-  });
-  if (migrate.status !== 0) throw new Error('migrations failed');
+  const url = await createMigratedDatabase(dbName);
   const pool = makePool(url, { max: 2, applicationName: 'bench-admin' });
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   state = { pool, redis };
@@ -320,16 +295,11 @@ let state;
 async function cleanup() {
   if (state) {
     await state.pool.end().catch(() => undefined);
-    let cursor = '0';
-    do {
-      const [next, keys] = await state.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await state.redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    await deletePrefix(state.redis, prefix);
     state.redis.disconnect();
     state = undefined;
   }
-  await admin(`drop database if exists "${dbName}" with (force)`);
+  await dropDatabase(dbName);
 }
 
 main().catch(async (error) => {
