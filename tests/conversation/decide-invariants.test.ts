@@ -13,9 +13,11 @@ import type {
   Effect,
 } from '../../src/conversation/types';
 import { parsePreference } from '../../src/preferences/registry';
+import { message, replies, SETTINGS } from './fixtures';
+import { makeSimulator, replyTexts } from './simulator';
 
+// The night the clocks go forward in the UK: time arithmetic must not trip over it.
 const NOW = new Date('2026-03-29T00:30:00.000Z');
-const SETTINGS = { resendCooldownSeconds: 60, maxChecks: 5, claimWindowDays: 28 };
 const WHATSAPP_LIMIT = 1600;
 
 const STATES: ConversationState[] = [
@@ -110,18 +112,10 @@ function randomText(random: () => number): string {
   return 'x'.repeat(Math.floor(random() * 5000));
 }
 
-function message(text: string, media: { url: string; contentType: string }[] = []): ConversationInput {
-  return { kind: 'message', text, media };
-}
-
 function contexts(): ConversationContext[] {
   return USERS.flatMap((user) =>
     PREFERENCES.map((preferences) => ({ user, preferences, now: NOW, settings: SETTINGS })),
   );
-}
-
-function replies(decision: Decision): string[] {
-  return decision.effects.flatMap((e) => (e.type === 'reply' ? [e.text] : []));
 }
 
 const STARTED = ['sent', 'too-many-sends', 'failed'] as const;
@@ -262,6 +256,14 @@ describe('decide keeps its promises for every state, sender and input', () => {
         const input = message(randomText(random));
         expect(decide(state, input, context)).toEqual(decide(state, input, context));
       }
+    }
+  });
+
+  it('every message of a played-through conversation gets a reply once verification outcomes are fed back', () => {
+    const sim = makeSimulator();
+    const script = ['hi', 'yes', '999999', 'RESEND', 'what', '123456', 'menu', '1', '2', '1', '2', 'XYZ', 'EUS'];
+    for (const text of [...script, 'delete my data', 'no', 'help']) {
+      expect({ text, replied: replyTexts(sim.send(text)).length > 0 }).toEqual({ text, replied: true });
     }
   });
 

@@ -22,8 +22,8 @@ export const stranger = (o: Partial<ConversationContext> = {}) => context(undefi
 export const unverified = (o: Partial<ConversationContext> = {}) => context({ id: 'u1', verified: false }, o);
 export const verified = (o: Partial<ConversationContext> = {}) => context({ id: 'u1', verified: true }, o);
 
-export function message(text: string): ConversationInput {
-  return { kind: 'message', text, media: [] };
+export function message(text: string, media: { url: string; contentType: string }[] = []): ConversationInput {
+  return { kind: 'message', text, media };
 }
 
 export function replies(decision: Decision): string[] {
