@@ -2,7 +2,7 @@
 // state its earlier messages left, so a message handled out of order, twice or not at all shows
 // up as a wrong reply list.
 import { texts } from '../../src/conversation/texts';
-import type { Stack } from './stack';
+import { eventually, type Stack } from './stack';
 
 export const SCRIPT = ['Hi', 'menu', 'help', 'what?', 'cancel', 'help'];
 export const EXPECTED = [
@@ -38,4 +38,18 @@ export function repliesBySender(stack: Stack, phones: string[]): Record<string, 
 
 export function totalReplies(stack: Stack, phones: string[]): number {
   return Object.values(repliesBySender(stack, phones)).reduce((sum, list) => sum + list.length, 0);
+}
+
+/** Resolves once the senders have at least `count` replies between them. */
+export async function untilReplies(stack: Stack, phones: string[], count: number, timeoutMs: number): Promise<void> {
+  await eventually(
+    () => totalReplies(stack, phones),
+    (total) => total >= count,
+    timeoutMs,
+  );
+}
+
+/** Every sender's script answered: each reply once, in order. */
+export function expectedReplies(phones: string[]): Record<string, string[]> {
+  return Object.fromEntries(phones.map((phone) => [phone, EXPECTED]));
 }

@@ -1,8 +1,8 @@
 // Per-sender order across two worker processes: interleaved bursts from many senders, every
 // sender's replies complete and in order.
 import { Queue } from 'bullmq';
-import { EXPECTED, repliesBySender, SCRIPT, sendBursts, senders, totalReplies } from './bursts';
-import { eventually, startStack, type Stack } from './stack';
+import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, untilReplies } from './bursts';
+import { startStack, type Stack } from './stack';
 
 describe('ordering across worker processes', () => {
   let stack: Stack;
@@ -16,15 +16,10 @@ describe('ordering across worker processes', () => {
     const phones = senders(25);
 
     await sendBursts(stack, phones);
-    await eventually(
-      () => totalReplies(stack, phones),
-      (total) => total >= phones.length * SCRIPT.length,
-      60_000,
-    );
+    await untilReplies(stack, phones, phones.length * SCRIPT.length, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would show up here
 
-    const expected = Object.fromEntries(phones.map((phone) => [phone, EXPECTED]));
-    expect(repliesBySender(stack, phones)).toEqual(expected);
+    expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
     // Both processes took part.
     const queue = new Queue('inbound-messages', { connection: stack.redis, prefix: stack.prefix });
     const jobs = await queue.getJobs(['completed']);

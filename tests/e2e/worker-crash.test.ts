@@ -1,8 +1,8 @@
 // A worker process SIGKILLed in the middle of a burst: another worker picks up its jobs (BullMQ's
 // stalled-job recovery), no message is lost and no reply is sent twice. And one stopped with
 // SIGTERM finishes its running jobs and exits 0 in time.
-import { EXPECTED, repliesBySender, SCRIPT, sendBursts, senders, totalReplies } from './bursts';
-import { eventually, startStack, type Stack } from './stack';
+import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, totalReplies, untilReplies } from './bursts';
+import { startStack, type Stack } from './stack';
 
 describe('a worker stopped mid-burst', () => {
   let stack: Stack;
@@ -17,11 +17,7 @@ describe('a worker stopped mid-burst', () => {
     const all = phones.length * SCRIPT.length;
 
     const sending = sendBursts(stack, phones);
-    await eventually(
-      () => totalReplies(stack, phones),
-      (total) => total >= all / 4,
-      30_000,
-    );
+    await untilReplies(stack, phones, all / 4, 30_000);
     const [victim] = stack.workers;
     victim!.child.kill('SIGKILL');
     await victim!.exited;
@@ -29,16 +25,11 @@ describe('a worker stopped mid-burst', () => {
     await sending;
     await stack.startWorker();
 
-    await eventually(
-      () => totalReplies(stack, phones),
-      (total) => total >= all,
-      60_000,
-    );
+    await untilReplies(stack, phones, all, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // a duplicate would show up here
 
     expect(repliesAtKill).toBeLessThan(all);
-    const expected = Object.fromEntries(phones.map((phone) => [phone, EXPECTED]));
-    expect(repliesBySender(stack, phones)).toEqual(expected);
+    expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
   }, 120_000);
 
   it('a worker stopped with SIGTERM mid-burst exits 0 well within 25 s and the burst completes once', async () => {
@@ -47,27 +38,18 @@ describe('a worker stopped mid-burst', () => {
     const running = stack.workers.find((w) => w.child.exitCode === null && w.child.signalCode === null)!;
 
     const sending = sendBursts(stack, phones);
-    await eventually(
-      () => totalReplies(stack, phones),
-      (total) => total >= all / 4,
-      30_000,
-    );
+    await untilReplies(stack, phones, all / 4, 30_000);
     const stoppingAt = Date.now();
     running.child.kill('SIGTERM');
     const code = await running.exited;
     const tookMs = Date.now() - stoppingAt;
     await sending;
     await stack.startWorker();
-    await eventually(
-      () => totalReplies(stack, phones),
-      (total) => total >= all,
-      60_000,
-    );
+    await untilReplies(stack, phones, all, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(25_000);
-    const expected = Object.fromEntries(phones.map((phone) => [phone, EXPECTED]));
-    expect(repliesBySender(stack, phones)).toEqual(expected);
+    expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
   }, 120_000);
 });
