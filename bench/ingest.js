@@ -1,9 +1,11 @@
 // npm run bench:ingest — signed WhatsApp webhooks into the real web process (dist/main/web.js)
 // and into a minimal baseline, over loopback, in the same run. Prints requests/s of both, the
-// ratio, p50/p99 latency, and jobs in Redis against unique MessageSids sent.
+// ratio, p50/p99 latency, jobs in Redis against unique MessageSids sent, and each server's CPU
+// time per request (from /proc).
 // Targets: ratio >= 0.6, p99 <= 25 ms, jobs == unique MessageSids.
 const { spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
+const { readFileSync } = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { Redis } = require('ioredis');
@@ -116,6 +118,20 @@ async function drive(port, durationMs, rate) {
 }
 
 const ROUNDS = 5;
+// Linux counts process CPU time in clock ticks of 10 ms (USER_HZ = 100).
+const SECONDS_PER_TICK = 0.01;
+
+/** CPU time (user + system) the process has used so far, from /proc; NaN where there is none. */
+function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * SECONDS_PER_TICK;
+  } catch {
+    return NaN;
+  }
+}
 
 /** Starts a server with its own key prefix; returns what the rounds need. */
 async function launch(name, script, extraEnv) {
@@ -154,14 +170,20 @@ async function compare(servers) {
   for (const server of servers) await drive(server.port, WARMUP_MS);
   const before = await Promise.all(servers.map(waiting));
   const parts = servers.map(() => []);
+  const cpu = servers.map(() => 0);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, server] of servers.entries()) parts[i].push(await drive(server.port, DURATION_MS / ROUNDS));
+    for (const [i, server] of servers.entries()) {
+      const cpuBefore = cpuSeconds(server.child.pid);
+      parts[i].push(await drive(server.port, DURATION_MS / ROUNDS));
+      cpu[i] += cpuSeconds(server.child.pid) - cpuBefore;
+    }
   }
   const after = await Promise.all(servers.map(waiting));
   const paced = [];
   for (const server of servers) paced.push(await drive(server.port, DURATION_MS / 2, PACED_RATE));
   const results = servers.map((server, i) => ({
     ...merge(parts[i]),
+    cpuMicrosPerRequest: (cpu[i] * 1e6) / parts[i].reduce((sum, part) => sum + part.latencies.length, 0),
     jobs: after[i] - before[i],
     paced: merge([paced[i]]),
   }));
@@ -192,7 +214,8 @@ async function main() {
   const row = (name, r) =>
     `${name.padEnd(9)} ${r.rps.toFixed(0).padStart(7)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99
       .toFixed(2)
-      .padStart(6)} ms   errors ${r.errors}   jobs ${r.jobs} / unique MessageSids ${r.sids.size}`;
+      .padStart(6)} ms   errors ${r.errors}   jobs ${r.jobs} / unique MessageSids ${r.sids.size}   ` +
+    `server CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request`;
   console.log('throughput (as fast as answers come back):');
   console.log(row('baseline', baseline));
   console.log(row('web', web));
