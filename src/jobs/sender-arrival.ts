@@ -73,8 +73,8 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
 /**
  * recordArrival for the webhook's hot path: the arrivals asked for in one event-loop turn go to
  * Redis as one script call. Under load that is one command for many webhooks (about 17 at 50
- * connections, counted once by hand) instead of one each; a lone webhook waits for nothing, as its batch is sent at
- * the end of the same turn.
+ * connections, counted once by hand) instead of one each; a lone webhook waits for nothing, as
+ * its batch is sent at the end of the same turn.
  */
 export function makeArrivalRecorder(redis: Redis, keys: RedisKeys): ArrivalRecorder {
   withCommand(redis);
