@@ -72,7 +72,7 @@ async function drain(url, redis) {
   const pools = Array.from({ length: RELAYS }, () => makePool(url, { max: 2, applicationName: 'bench-relay' }));
   const started = performance.now();
   const relay = async (pool) => {
-    const deps = { db: pool, logger: silent, clock: { now: () => new Date() }, transport, maxAttempts: 10 };
+    const deps = { db: pool, logger: silent, transport, maxAttempts: 10 };
     for (;;) {
       const result = await runRelay(deps, { batchSize: BATCH_SIZE });
       if (result.batches === 1 && result.published === 0 && (await unpublishedCount(pool)) === 0) return;
@@ -123,7 +123,6 @@ async function drainNaively(url, redis) {
         await markPublished(
           client,
           rows.map((row) => row.id),
-          new Date(),
         );
         await client.query('commit');
       } finally {
@@ -232,7 +231,7 @@ async function retentionPhase(url, pool) {
   const baseline = await insertLoad(insertPool, () => performance.now() >= baselineUntil);
 
   const purgePool = makePool(url, { max: 1, applicationName: 'bench-purge' });
-  const deps = { db: purgePool, clock: { now: () => new Date() }, logger: silent, retentionDays: 7 };
+  const deps = { db: purgePool, logger: silent, retentionDays: 7 };
   let deleted = 0;
   let purging = true;
   // The inserters start first so the whole purge runs under insert load; they stop with it.

@@ -31,7 +31,7 @@ export function buildDeps(
   }
   const metrics = makeMetrics();
   // Outbox gauges read the table at scrape time, so the web process's /metrics shows them too.
-  makeOutboxMetrics(metrics.registry, { db, clock: systemClock });
+  makeOutboxMetrics(metrics.registry, { db });
   return {
     config,
     db,

@@ -2,7 +2,6 @@
 // (worker processes); the gauges read the table when scraped, so any process exposing them (web
 // included) reports the same backlog.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { Clock } from '../clock';
 import type { Queryable } from '../db/pool';
 import { outboxStats } from '../repos/outbox';
 
@@ -17,7 +16,7 @@ export type OutboxMetrics = {
  * Registers the outbox metrics once per registry and returns them; a second call (the dev process
  * runs web and worker together) gets the same ones instead of a duplicate-name error.
  */
-export function makeOutboxMetrics(registry: Registry, deps: { db: Queryable; clock: Clock }): OutboxMetrics {
+export function makeOutboxMetrics(registry: Registry, deps: { db: Queryable }): OutboxMetrics {
   const existing = registry.getSingleMetric('outbox_events_published_total');
   if (existing) {
     return {
@@ -78,8 +77,7 @@ export function makeOutboxMetrics(registry: Registry, deps: { db: Queryable; clo
     help: 'Age of the oldest event not yet published (parked included); 0 when none',
     registers: [registry],
     async collect() {
-      const oldest = (await stats()).oldestUnpublishedAt;
-      this.set(oldest === null ? 0 : Math.max(0, (deps.clock.now().getTime() - oldest.getTime()) / 1000));
+      this.set((await stats()).oldestUnpublishedAgeSeconds);
     },
   });
 

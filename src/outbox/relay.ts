@@ -4,7 +4,6 @@
 // before COMMIT, the locks go with the connection and the events are published again later:
 // at least once, never lost (consumers dedupe on event_id).
 import type { Pool } from 'pg';
-import type { Clock } from '../clock';
 import type { Logger } from '../logger';
 import { claimDueEvents, markPublished, recordPublishFailure, type OutboxEvent } from '../repos/outbox';
 import { retryDelayMs } from './backoff';
@@ -25,7 +24,6 @@ export type ParkedNotice = { event: OutboxEvent; attempts: number; error: string
 export type RelayDeps = {
   db: Pool;
   logger: Logger;
-  clock: Clock;
   transport: OutboxTransport;
   maxAttempts: number;
   outboxMetrics?: OutboxMetrics | undefined;
@@ -45,13 +43,12 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
   let broken = false;
   try {
     await client.query('begin');
-    const events = await claimDueEvents(client, { limit: batchSize, now: deps.clock.now() });
+    const events = await claimDueEvents(client, { limit: batchSize });
     if (events.length === 0) {
       await client.query('commit');
       return { claimed: 0, published: 0, failed: 0, parked: [] };
     }
     const outcomes = await deps.transport.publish(events.map(toEnvelope));
-    const now = deps.clock.now();
     const publishedIds: string[] = [];
     const failures: Array<ParkedNotice & { park: boolean }> = [];
     for (const [i, event] of events.entries()) {
@@ -65,13 +62,12 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
       await recordPublishFailure(client, {
         id: event.id,
         error: outcome.error,
-        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
+        retryDelayMs: retryDelayMs(attempts),
         park,
-        now,
       });
       failures.push({ event, attempts, error: outcome.error, park });
     }
-    await markPublished(client, publishedIds, now);
+    await markPublished(client, publishedIds);
     await client.query('commit');
 
     // Counted and logged only once committed: a rolled-back batch changed nothing.

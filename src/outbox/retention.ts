@@ -1,10 +1,9 @@
 // Deletes published events older than the retention period, in small batches so each DELETE holds
 // its locks briefly and inserts carry on. Unpublished and parked events are never candidates:
-// purgePublishedBefore only looks at rows with published_at set.
-import type { Clock } from '../clock';
+// purgePublishedOlderThan only looks at rows with published_at set.
 import type { Queryable } from '../db/pool';
 import type { Logger } from '../logger';
-import { purgePublishedBefore } from '../repos/outbox';
+import { purgePublishedOlderThan } from '../repos/outbox';
 import type { OutboxMetrics } from './outbox-metrics';
 
 // 5,000 rows is a few tens of milliseconds of DELETE: short enough not to stall inserts (see the
@@ -12,17 +11,15 @@ import type { OutboxMetrics } from './outbox-metrics';
 export const DEFAULT_PURGE_BATCH_SIZE = 5_000;
 // A run stops after this and leaves the rest to the next one (or its own follow-up job).
 export const DEFAULT_PURGE_TIME_BUDGET_MS = 20_000;
-const DAY_MS = 24 * 3600 * 1000;
 
 export type RetentionDeps = {
   db: Queryable;
-  clock: Clock;
   logger: Logger;
   retentionDays: number;
   outboxMetrics?: OutboxMetrics | undefined;
 };
 
-export type RetentionResult = { deleted: number; batches: number; cutoff: Date; more: boolean };
+export type RetentionResult = { deleted: number; batches: number; more: boolean };
 
 export async function runRetention(
   deps: RetentionDeps,
@@ -30,12 +27,11 @@ export async function runRetention(
 ): Promise<RetentionResult> {
   const batchSize = options.batchSize ?? DEFAULT_PURGE_BATCH_SIZE;
   const deadline = Date.now() + (options.timeBudgetMs ?? DEFAULT_PURGE_TIME_BUDGET_MS);
-  const cutoff = new Date(deps.clock.now().getTime() - deps.retentionDays * DAY_MS);
   let deleted = 0;
   let batches = 0;
   let more = false;
   for (;;) {
-    const count = await purgePublishedBefore(deps.db, cutoff, batchSize);
+    const count = await purgePublishedOlderThan(deps.db, deps.retentionDays, batchSize);
     batches++;
     deleted += count;
     deps.outboxMetrics?.purged.inc(count);
@@ -45,6 +41,6 @@ export async function runRetention(
       break;
     }
   }
-  deps.logger.info({ deleted, batches, cutoff: cutoff.toISOString(), more }, 'outbox retention purge');
-  return { deleted, batches, cutoff, more };
+  deps.logger.info({ deleted, batches, retentionDays: deps.retentionDays, more }, 'outbox retention purge');
+  return { deleted, batches, more };
 }

@@ -61,7 +61,6 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
   const relay = makeRelayOutboxProcessor({
     db: deps.db,
     logger: deps.logger,
-    clock: deps.clock,
     transport,
     maxAttempts: deps.config.outbox.maxAttempts,
     outboxMetrics,
@@ -71,7 +70,6 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
   const parked = makeOutboxEventParkedProcessor(deps);
   const purge = makePurgeOutboxProcessor({
     db: deps.db,
-    clock: deps.clock,
     logger: deps.logger,
     retentionDays: deps.config.outbox.retentionDays,
     outboxMetrics,

@@ -1,5 +1,9 @@
 // whatsapp_handler.outbox_events: domain events written in the same transaction as the change
 // they describe, then claimed, published and marked by the relay.
+//
+// Every timestamp of an event is set by the database (created_at and next_attempt_at default to
+// now()) and so is compared with the database's clock, never the process's: a worker whose clock
+// runs behind the database would otherwise see nothing due until its clock caught up.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/pool';
 
@@ -77,14 +81,14 @@ export async function appendEvent(db: Queryable, event: NewOutboxEvent): Promise
  * so an aggregate's events go out in order and one that is failing or parked is never overtaken,
  * and two relays never claim the same event (SKIP LOCKED).
  */
-export async function claimDueEvents(db: Queryable, options: { limit: number; now: Date }): Promise<OutboxEvent[]> {
+export async function claimDueEvents(db: Queryable, options: { limit: number }): Promise<OutboxEvent[]> {
   const { rows } = await db.query<OutboxRow>(
     `select e.id, e.seq::text as seq, e.aggregate_type, e.aggregate_id, e.event_type, e.payload,
             e.correlation_id, e.attempts, e.created_at
        from whatsapp_handler.outbox_events e
       where e.published_at is null
         and e.parked_at is null
-        and e.next_attempt_at <= $1::timestamptz
+        and e.next_attempt_at <= now()
         and not exists (
               select 1
                 from whatsapp_handler.outbox_events earlier
@@ -92,65 +96,65 @@ export async function claimDueEvents(db: Queryable, options: { limit: number; no
                  and earlier.published_at is null
                  and earlier.seq < e.seq)
       order by e.seq
-      limit $2::int
+      limit $1::int
       for update of e skip locked`,
-    [options.now, options.limit],
+    [options.limit],
   );
   return rows.map(toEvent);
 }
 
-export async function markPublished(db: Queryable, ids: readonly string[], publishedAt: Date): Promise<number> {
+export async function markPublished(db: Queryable, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
   const { rowCount } = await db.query(
     `update whatsapp_handler.outbox_events
-        set published_at = $2::timestamptz, last_error = null
+        set published_at = now(), last_error = null
       where id = any($1::uuid[]) and published_at is null`,
-    [ids, publishedAt],
+    [ids],
   );
   return rowCount ?? 0;
 }
 
-/** Records a failed attempt: retried at nextAttemptAt, or parked when `park` is set. */
+/** Records a failed attempt: retried `retryDelayMs` from now, or parked when `park` is set. */
 export async function recordPublishFailure(
   db: Queryable,
-  failure: { id: string; error: string; nextAttemptAt: Date; park: boolean; now: Date },
+  failure: { id: string; error: string; retryDelayMs: number; park: boolean },
 ): Promise<void> {
   await db.query(
     `update whatsapp_handler.outbox_events
         set attempts = attempts + 1,
             last_error = left($2::text, 2000),
-            next_attempt_at = $3::timestamptz,
-            parked_at = case when $4::boolean then $5::timestamptz else null end
+            next_attempt_at = now() + $3::double precision * interval '1 millisecond',
+            parked_at = case when $4::boolean then now() else null end
       where id = $1::uuid and published_at is null`,
-    [failure.id, failure.error, failure.nextAttemptAt, failure.park, failure.now],
+    [failure.id, failure.error, failure.retryDelayMs, failure.park],
   );
 }
 
 /** An operator's retry of a parked event: it becomes due now with a fresh attempt count. */
-export async function unparkEvent(db: Queryable, id: string, now: Date): Promise<boolean> {
+export async function unparkEvent(db: Queryable, id: string): Promise<boolean> {
   const { rowCount } = await db.query(
     `update whatsapp_handler.outbox_events
-        set parked_at = null, attempts = 0, next_attempt_at = $2::timestamptz
+        set parked_at = null, attempts = 0, next_attempt_at = now()
       where id = $1::uuid and parked_at is not null and published_at is null`,
-    [id, now],
+    [id],
   );
   return rowCount === 1;
 }
 
 /**
- * Deletes at most `batchSize` events published before `cutoff`, oldest first. Unpublished and
- * parked events are never touched. Returns how many rows went; callers loop while it is full.
+ * Deletes at most `batchSize` events published more than `days` ago, oldest first. Unpublished
+ * and parked events are never touched. Returns how many rows went; callers loop while it is full.
  */
-export async function purgePublishedBefore(db: Queryable, cutoff: Date, batchSize: number): Promise<number> {
+export async function purgePublishedOlderThan(db: Queryable, days: number, batchSize: number): Promise<number> {
   const { rowCount } = await db.query(
     `delete from whatsapp_handler.outbox_events
       where id in (
               select id
                 from whatsapp_handler.outbox_events
-               where published_at < $1::timestamptz
+               where published_at < now() - make_interval(days => $1::int)
                order by published_at
                limit $2::int)`,
-    [cutoff, batchSize],
+    [days, batchSize],
   );
   return rowCount ?? 0;
 }
@@ -159,21 +163,21 @@ export type OutboxStats = {
   /** Events waiting to be published (including ones backing off after a failure), not parked. */
   pending: number;
   parked: number;
-  /** created_at of the oldest event not yet published (parked included), or null. */
-  oldestUnpublishedAt: Date | null;
+  /** Seconds since the oldest event not yet published (parked included) was created; 0 when none. */
+  oldestUnpublishedAgeSeconds: number;
 };
 
 /** What the metrics show operators: the backlog, the parked events and how old the oldest is. */
 export async function outboxStats(db: Queryable): Promise<OutboxStats> {
-  const { rows } = await db.query<{ pending: string; parked: string; oldest: Date | null }>(
+  const { rows } = await db.query<{ pending: string; parked: string; oldest_age: number }>(
     `select count(*) filter (where parked_at is null)::text as pending,
             count(*) filter (where parked_at is not null)::text as parked,
-            min(created_at) as oldest
+            coalesce(greatest(extract(epoch from now() - min(created_at)), 0), 0)::float8 as oldest_age
        from whatsapp_handler.outbox_events
       where published_at is null`,
   );
   const row = rows[0]!;
-  return { pending: Number(row.pending), parked: Number(row.parked), oldestUnpublishedAt: row.oldest };
+  return { pending: Number(row.pending), parked: Number(row.parked), oldestUnpublishedAgeSeconds: row.oldest_age };
 }
 
 export type ParkedEvent = OutboxEvent & { lastError: string | null; parkedAt: Date };

@@ -157,8 +157,7 @@ describe('with a token configured', () => {
 
   it('lists parked events and retries one, which wakes the relay', async () => {
     const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
-    const now = new Date();
-    await recordPublishFailure(t.deps.db, { id, error: 'HTTP 400', nextAttemptAt: now, park: true, now });
+    await recordPublishFailure(t.deps.db, { id, error: 'HTTP 400', retryDelayMs: 0, park: true });
 
     const listed = await call('/api/v1/outbox/parked');
     const retried = await call(`/api/v1/outbox/${id}/retry`, { method: 'POST' });

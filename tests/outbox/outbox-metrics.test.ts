@@ -22,9 +22,8 @@ test('the gauges show pending and parked events and the age of the oldest unpubl
     `update whatsapp_handler.outbox_events set created_at = now() - interval '90 seconds' where id = $1::uuid`,
     [oldest],
   );
-  const now = new Date();
-  await recordPublishFailure(db.pool, { id: oldest, error: 'HTTP 400', nextAttemptAt: now, park: true, now });
-  makeOutboxMetrics(registry, { db: db.pool, clock: { now: () => new Date() } });
+  await recordPublishFailure(db.pool, { id: oldest, error: 'HTTP 400', retryDelayMs: 0, park: true });
+  makeOutboxMetrics(registry, { db: db.pool });
 
   expect(await gauge(registry, 'outbox_events_parked')).toBe(1);
   expect(await gauge(registry, 'outbox_events_pending')).toBe(1);
@@ -35,7 +34,7 @@ test('the gauges show pending and parked events and the age of the oldest unpubl
 
 test('with nothing unpublished the oldest-age gauge is zero', async () => {
   const registry = new Registry();
-  makeOutboxMetrics(registry, { db: db.pool, clock: { now: () => new Date() } });
+  makeOutboxMetrics(registry, { db: db.pool });
 
   expect(await gauge(registry, 'outbox_oldest_unpublished_age_seconds')).toBe(0);
   expect(await gauge(registry, 'outbox_events_parked')).toBe(0);
@@ -43,7 +42,7 @@ test('with nothing unpublished the oldest-age gauge is zero', async () => {
 
 test('registering the outbox metrics twice in one registry returns the same counters', async () => {
   const registry = new Registry();
-  const deps = { db: db.pool, clock: { now: () => new Date() } };
+  const deps = { db: db.pool };
 
   const first = makeOutboxMetrics(registry, deps);
   const second = makeOutboxMetrics(registry, deps);

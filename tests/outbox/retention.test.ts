@@ -9,17 +9,19 @@ let db: TestDatabase;
 beforeEach(async () => (db = await createTestDatabase()));
 afterEach(() => db.drop());
 
-const now = new Date('2026-11-25T12:00:00Z');
-const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600 * 1000);
-
-/** Appends an event and sets its lifecycle columns directly, as if it had lived that long. */
-async function eventWith(state: { createdAt: Date; publishedAt?: Date; parkedAt?: Date }): Promise<string> {
+/**
+ * Appends an event and sets its lifecycle columns directly, as if it had lived that long: ages in
+ * days before the database's now(), the clock retention compares them with.
+ */
+async function eventWith(age: { created: number; published?: number; parked?: number }): Promise<string> {
   const { id } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
   await db.pool.query(
     `update whatsapp_handler.outbox_events
-        set created_at = $2::timestamptz, published_at = $3::timestamptz, parked_at = $4::timestamptz
+        set created_at = now() - make_interval(days => $2::int),
+            published_at = now() - make_interval(days => $3::int),
+            parked_at = now() - make_interval(days => $4::int)
       where id = $1::uuid`,
-    [id, state.createdAt, state.publishedAt ?? null, state.parkedAt ?? null],
+    [id, age.created, age.published ?? null, age.parked ?? null],
   );
   return id;
 }
@@ -30,26 +32,21 @@ async function remainingIds(): Promise<string[]> {
 }
 
 test('only events published before the retention period are deleted; unpublished and parked ones stay', async () => {
-  const expired = await eventWith({ createdAt: daysAgo(9), publishedAt: daysAgo(8) });
-  const recent = await eventWith({ createdAt: daysAgo(9), publishedAt: daysAgo(6) });
-  const unpublished = await eventWith({ createdAt: daysAgo(30) });
-  const parked = await eventWith({ createdAt: daysAgo(30), parkedAt: daysAgo(29) });
+  const expired = await eventWith({ created: 9, published: 8 });
+  const recent = await eventWith({ created: 9, published: 6 });
+  const unpublished = await eventWith({ created: 30 });
+  const parked = await eventWith({ created: 30, parked: 29 });
 
-  const result = await runRetention({
-    db: db.pool,
-    clock: { now: () => now },
-    logger: makeLogger('silent'),
-    retentionDays: 7,
-  });
+  const result = await runRetention({ db: db.pool, logger: makeLogger('silent'), retentionDays: 7 });
 
-  expect(result).toMatchObject({ deleted: 1, more: false, cutoff: daysAgo(7) });
+  expect(result).toMatchObject({ deleted: 1, more: false });
   expect(await remainingIds()).toEqual([recent, unpublished, parked]);
   expect(await remainingIds()).not.toContain(expired);
 });
 
 test('a purge works through its backlog in batches and stops at its time budget with work left', async () => {
-  for (let i = 0; i < 25; i++) await eventWith({ createdAt: daysAgo(10), publishedAt: daysAgo(10) });
-  const deps = { db: db.pool, clock: { now: () => now }, logger: makeLogger('silent'), retentionDays: 7 };
+  for (let i = 0; i < 25; i++) await eventWith({ created: 10, published: 10 });
+  const deps = { db: db.pool, logger: makeLogger('silent'), retentionDays: 7 };
 
   const cut = await runRetention(deps, { batchSize: 5, timeBudgetMs: 0 });
   const rest = await runRetention(deps, { batchSize: 5 });

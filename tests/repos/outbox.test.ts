@@ -5,7 +5,7 @@ import {
   appendEvent,
   claimDueEvents,
   markPublished,
-  purgePublishedBefore,
+  purgePublishedOlderThan,
   recordPublishFailure,
   unparkEvent,
 } from '../../src/repos/outbox';
@@ -14,7 +14,23 @@ let db: TestDatabase;
 beforeEach(async () => (db = await createTestDatabase()));
 afterEach(() => db.drop());
 
-const now = new Date('2026-11-25T12:00:00Z');
+// Every outbox timestamp is the database's (see src/repos/outbox.ts), so these tests move time by
+// setting the columns relative to the database's now(), never with a clock of their own.
+
+/** Makes an event's backoff pass, as if its retry delay had gone by. */
+async function backoffPasses(id: string): Promise<void> {
+  await db.pool.query(`update whatsapp_handler.outbox_events set next_attempt_at = now() where id = $1::uuid`, [id]);
+}
+
+/** Marks events as published `days` ago by the database's clock. */
+async function publishedDaysAgo(ids: string[], days: number): Promise<void> {
+  await db.pool.query(
+    `update whatsapp_handler.outbox_events
+        set published_at = now() - make_interval(days => $2::int)
+      where id = any($1::uuid[])`,
+    [ids, days],
+  );
+}
 
 function userEvent(aggregateId: string, eventType = 'user.registered') {
   return { aggregateType: 'user' as const, aggregateId, eventType, payload: { user_id: aggregateId } };
@@ -27,13 +43,13 @@ test('an event appended in a rolled-back transaction is never seen', async () =>
       throw new Error('the change failed');
     }),
   ).rejects.toThrow('the change failed');
-  expect(await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10, now }))).toEqual([]);
+  expect(await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10 }))).toEqual([]);
 });
 
 test('claiming returns the oldest events first with their correlation id', async () => {
   const first = await appendEvent(db.pool, { ...userEvent(randomUUID()), correlationId: 'SM123' });
   const second = await appendEvent(db.pool, userEvent(randomUUID()));
-  const claimed = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10, now }));
+  const claimed = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10 }));
   expect(claimed.map((event) => event.id)).toEqual([first.id, second.id]);
   expect(claimed[0]).toMatchObject({ correlationId: 'SM123', eventType: 'user.registered', attempts: 0 });
 });
@@ -45,10 +61,7 @@ test('two connections claiming at once never get the same event', async () => {
   try {
     await a.query('begin');
     await b.query('begin');
-    const [fromA, fromB] = await Promise.all([
-      claimDueEvents(a, { limit: 30, now }),
-      claimDueEvents(b, { limit: 30, now }),
-    ]);
+    const [fromA, fromB] = await Promise.all([claimDueEvents(a, { limit: 30 }), claimDueEvents(b, { limit: 30 })]);
     const ids = [...fromA, ...fromB].map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(50);
@@ -64,10 +77,10 @@ test("an aggregate's later event waits until its earlier one is published", asyn
   const aggregateId = randomUUID();
   const registered = await appendEvent(db.pool, userEvent(aggregateId));
   const verified = await appendEvent(db.pool, userEvent(aggregateId, 'user.verified'));
-  const firstRound = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10, now }));
+  const firstRound = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10 }));
   expect(firstRound.map((event) => event.id)).toEqual([registered.id]);
-  await markPublished(db.pool, [registered.id], now);
-  const secondRound = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10, now }));
+  await markPublished(db.pool, [registered.id]);
+  const secondRound = await withTransaction(db.pool, (client) => claimDueEvents(client, { limit: 10 }));
   expect(secondRound.map((event) => event.id)).toEqual([verified.id]);
 });
 
@@ -75,35 +88,33 @@ test('a failed event is retried only when due, and a parked one blocks its aggre
   const aggregateId = randomUUID();
   const failing = await appendEvent(db.pool, userEvent(aggregateId));
   await appendEvent(db.pool, userEvent(aggregateId, 'user.verified'));
-  const later = new Date(now.getTime() + 60_000);
-  await recordPublishFailure(db.pool, { id: failing.id, error: 'broker down', nextAttemptAt: later, park: false, now });
-  expect(await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10, now }))).toEqual([]);
-  expect(
-    (await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10, now: later }))).map((e) => e.id),
-  ).toEqual([failing.id]);
+  await recordPublishFailure(db.pool, { id: failing.id, error: 'broker down', retryDelayMs: 60_000, park: false });
+  expect(await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10 }))).toEqual([]);
+  await backoffPasses(failing.id);
+  expect((await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10 }))).map((e) => e.id)).toEqual([
+    failing.id,
+  ]);
 
-  await recordPublishFailure(db.pool, { id: failing.id, error: 'still down', nextAttemptAt: later, park: true, now });
-  expect(await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10, now: later }))).toEqual([]);
-  expect(await unparkEvent(db.pool, failing.id, later)).toBe(true);
-  const retried = await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10, now: later }));
+  await recordPublishFailure(db.pool, { id: failing.id, error: 'still down', retryDelayMs: 0, park: true });
+  expect(await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10 }))).toEqual([]);
+  expect(await unparkEvent(db.pool, failing.id)).toBe(true);
+  const retried = await withTransaction(db.pool, (c) => claimDueEvents(c, { limit: 10 }));
   expect(retried).toEqual([expect.objectContaining({ id: failing.id, attempts: 0 })]);
 });
 
-test('purging deletes only published events older than the cutoff, in bounded batches', async () => {
-  const old = new Date('2026-11-01T00:00:00Z');
+test('purging deletes only published events older than the retention period, in bounded batches', async () => {
   const published: string[] = [];
   for (let i = 0; i < 5; i++) published.push((await appendEvent(db.pool, userEvent(randomUUID()))).id);
-  await markPublished(db.pool, published, old);
+  await publishedDaysAgo(published, 24);
   const recent = await appendEvent(db.pool, userEvent(randomUUID()));
-  await markPublished(db.pool, [recent.id], now);
+  await publishedDaysAgo([recent.id], 6);
   const unpublished = await appendEvent(db.pool, userEvent(randomUUID()));
   const parked = await appendEvent(db.pool, userEvent(randomUUID()));
-  await recordPublishFailure(db.pool, { id: parked.id, error: 'x', nextAttemptAt: old, park: true, now: old });
+  await recordPublishFailure(db.pool, { id: parked.id, error: 'x', retryDelayMs: 0, park: true });
 
-  const cutoff = new Date('2026-11-18T00:00:00Z');
-  expect(await purgePublishedBefore(db.pool, cutoff, 3)).toBe(3);
-  expect(await purgePublishedBefore(db.pool, cutoff, 3)).toBe(2);
-  expect(await purgePublishedBefore(db.pool, cutoff, 3)).toBe(0);
+  expect(await purgePublishedOlderThan(db.pool, 7, 3)).toBe(3);
+  expect(await purgePublishedOlderThan(db.pool, 7, 3)).toBe(2);
+  expect(await purgePublishedOlderThan(db.pool, 7, 3)).toBe(0);
   const { rows } = await db.pool.query<{ id: string }>(`select id from whatsapp_handler.outbox_events order by seq`);
   expect(rows.map((row) => row.id)).toEqual([recent.id, unpublished.id, parked.id]);
 });

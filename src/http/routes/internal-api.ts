@@ -114,7 +114,7 @@ export function makeInternalApiRouter(deps: InternalApiDeps): Router {
   router.post('/api/v1/outbox/:id/retry', async (req, res) => {
     const id = outboxEventIdParam.safeParse(req.params.id);
     if (!id.success) return fail(res, 400, 'INVALID_EVENT_ID', 'the event id must be a UUID');
-    if (!(await unparkEvent(deps.db, id.data, deps.clock.now()))) {
+    if (!(await unparkEvent(deps.db, id.data))) {
       return fail(res, 404, 'PARKED_EVENT_NOT_FOUND', 'no parked event with this id');
     }
     deps.logger.info({ eventId: id.data }, 'operator retried a parked outbox event through the API');

@@ -4,7 +4,6 @@
 // (attemptsMade > 0): it un-parks the event and wakes the relay. Running it again is harmless:
 // an event that is no longer parked is left alone.
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Clock } from '../../clock';
 import type { Logger } from '../../logger';
 import type { Pool } from 'pg';
 import type { Queues } from '../make-queues';
@@ -12,7 +11,7 @@ import { outboxEventParkedSchema } from '../queues';
 import { wakeOutboxRelay } from '../../events';
 import { unparkEvent } from '../../repos/outbox';
 
-export function makeOutboxEventParkedProcessor(deps: { db: Pool; clock: Clock; logger: Logger; queues: Queues }) {
+export function makeOutboxEventParkedProcessor(deps: { db: Pool; logger: Logger; queues: Queues }) {
   return async function outboxEventParked(job: Job): Promise<{ unparked: boolean }> {
     const parsed = outboxEventParkedSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid outbox-event-parked payload');
@@ -22,7 +21,7 @@ export function makeOutboxEventParkedProcessor(deps: { db: Pool; clock: Clock; l
         `outbox event ${eventId} (${eventType}) parked after ${attempts} attempts: ${lastError}. Retry this job to publish it again.`,
       );
     }
-    const unparked = await unparkEvent(deps.db, eventId, deps.clock.now());
+    const unparked = await unparkEvent(deps.db, eventId);
     deps.logger.info(
       { queue: job.queueName, jobId: job.id, eventId, unparked },
       'operator retried a parked outbox event',
