@@ -17,6 +17,19 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/**
+ * The suite is also run with a faked process clock (libfaketime, see tests/README.md) to show it
+ * passes at any hour; like the database, the browser keeps the real clock: its renderer stalls
+ * under a preloaded fake one.
+ */
+function withoutFakedClock(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME')) env[name] = value;
+  }
+  return env;
+}
+
 let app: WebhookTestApp;
 let browser: Browser;
 
@@ -27,7 +40,7 @@ beforeAll(async () => {
     );
   }
   app = await startWebhookTestApp({ BULL_BOARD_USER: 'ops', BULL_BOARD_PASSWORD: 'board-secret' });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, env: withoutFakedClock() });
 }, 60_000);
 
 afterAll(async () => {
