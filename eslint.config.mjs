@@ -40,6 +40,41 @@ export default tseslint.config(
     },
   },
   {
+    // No job waits for another job: a processor does its work in its own turn.
+    files: ['src/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'bullmq', importNames: ['QueueEvents'], message: 'No job waits for another job' }] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through src/config.ts' },
+        { property: 'waitUntilFinished', message: 'No job waits for another job' },
+      ],
+    },
+  },
+  {
+    // The conversation machine is pure: (state, input, context) -> (next state, effects). It may
+    // import other pure code (its own files, preferences' schemas, stations, journey parsing),
+    // never I/O; the runtime that applies its effects lives in src/conversation-runtime.
+    files: ['src/conversation/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'bullmq', importNames: ['QueueEvents'], message: 'No job waits for another job' }],
+          patterns: [
+            {
+              regex: '^(?!\\./|\\.\\./(preferences/registry|stations/|journeys/|phone)).*',
+              message: 'src/conversation is pure: it imports only its own files and other pure modules',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/config.ts', 'tests/**', 'bench/**', 'scripts/**', 'jest.config.js'],
     rules: { 'no-restricted-properties': 'off', '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -18,7 +18,7 @@ import type { ConversationContext, ConversationInput, ConversationState, Decisio
 
 export function decide(state: ConversationState, input: ConversationInput, context: ConversationContext): Decision {
   // Outcomes arrive in the same turn as the effect that asked for them: the state is current.
-  if (input.kind === 'verification-started') return onVerificationStarted(state, input.outcome);
+  if (input.kind === 'verification-started') return onVerificationStarted(state, input.outcome, context);
   if (input.kind === 'verification-checked') return onVerificationChecked(state, input.outcome);
 
   const { state: current, returning } = reconcile(state, context);

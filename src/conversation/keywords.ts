@@ -47,8 +47,16 @@ export function matches(text: string, ...words: string[]): boolean {
   return words.includes(normalise(text));
 }
 
-/** A verification code as people type it: 4 to 10 digits, spaces allowed between them. */
+/**
+ * A verification code as Verify sends this service's: 6 digits, with any spaces or dashes people
+ * put between them ("123 456", "123-456"). Read from the raw text, the way the check reads it, so
+ * nothing the check would turn down is counted as one of the verification's 5 checks.
+ */
 export function looksLikeCode(text: string): boolean {
-  const compact = normalise(text).replace(/ /g, '');
-  return /^[0-9]{4,10}$/.test(compact);
+  return /^[0-9]{6}$/.test(text.replace(/[\s-]/g, ''));
+}
+
+/** Any digit, full-width ones included: a reply that is not a code but was probably meant as one. */
+export function hasDigits(text: string): boolean {
+  return /[0-9]/.test(normalise(text));
 }

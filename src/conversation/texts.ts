@@ -16,20 +16,32 @@ export const texts = {
   consentHint: 'Please reply *YES* to agree to the terms and continue, or *NO* to leave.',
   goodbyeNoConsent: 'No problem. We have not stored anything about you. Message us any time if you change your mind.',
 
-  // Channel-neutral: TWILIO_VERIFY_CHANNEL may be sms, whatsapp or call.
+  // Channel-neutral: TWILIO_VERIFY_CHANNEL may be sms, whatsapp or call. While a verification is
+  // pending, Twilio sends the same code again on RESEND, so only a used-up or expired code gets
+  // "a new code".
   codeSent: 'We have sent a *6-digit code* to your number. Please type it here.',
-  tooManySends: 'We have sent too many codes to your number recently. Please wait a few minutes, then reply *RESEND*.',
+  codeResent: (left: number) =>
+    `We have sent the code again. You have *${left}* ${left === 1 ? 'try' : 'tries'} left. Please type it here.`,
+  tooManySends:
+    'We have already sent your code several times. Please type the code we sent you, or wait up to 10 minutes, then reply *RESEND* for a new one.',
   sendFailed: 'Sorry, we could not send a code just now. Please reply *RESEND* to try again.',
-  codeHint: 'Please type the 6-digit code we sent you, or reply *RESEND* for a new code.',
-  unverifiedReturning: 'Welcome back. Your number is not verified yet. Reply *RESEND* and we will send you a new code.',
+  codeHint: 'Please type the 6-digit code we sent you, or reply *RESEND* to have it sent again.',
+  codeFormatHint:
+    'The code is 6 digits, for example 123456. Please type just those 6 digits, or reply *RESEND* to have the code sent again.',
+  unverifiedReturning: 'Welcome back. Your number is not verified yet. Reply *RESEND* and we will send you a code.',
   wrongCode: (left: number) =>
-    `That code is not right. You have *${left}* ${left === 1 ? 'try' : 'tries'} left. Please try again, or reply *RESEND* for a new code.`,
-  noChecksLeft: 'That code did not work and there are no tries left for it. Reply *RESEND* to get a new code.',
+    `That code is not right. You have *${left}* ${left === 1 ? 'try' : 'tries'} left. Please try again, or reply *RESEND* to have the code sent again.`,
+  // Also after 60202, when Twilio refused to look at the code: "did not work" is true of both.
+  noChecksLeft: 'That code did not work, and there are no tries left for it. Reply *RESEND* to get a new code.',
+  triesUsedUp: 'There are no tries left for this code. Reply *RESEND* to get a new code.',
   codeExpired: 'That code has expired or was already used. Reply *RESEND* to get a new code.',
   resendWait: (seconds: number) =>
-    `Please wait *${seconds}* ${seconds === 1 ? 'second' : 'seconds'} before asking for a new code, then reply *RESEND*.`,
+    `Please wait *${seconds}* ${seconds === 1 ? 'second' : 'seconds'} before asking again, then reply *RESEND*.`,
   verified: 'Thank you, your number is verified.',
-  needsVerification: 'Please verify your number first: type the code we sent you, or reply *RESEND* for a new one.',
+  needsVerification:
+    'Please verify your number first: type the code we sent you, or reply *RESEND* to have it sent again.',
+  somethingWentWrong:
+    'Sorry, something went wrong on our side and we could not answer your last message. Please send it again in a few minutes.',
 
   menu: `*Main menu*\nReply with a number:\n${MENU_LINES}`,
   menuHint: `Sorry, I did not understand. Reply *1*, *2* or *3*:\n${MENU_LINES}`,

@@ -7,7 +7,7 @@ import type { PreferenceKey, Preferences } from '../preferences/registry';
 export type ConversationState =
   | { step: 'new' } // no state yet: first contact (or state expired)
   | { step: 'awaiting-consent' } // welcome sent; YES registers, NO leaves with nothing stored
-  | { step: 'awaiting-code'; codeSentAt: string; checksLeft: number } // verification code sent
+  | AwaitingCode // verification code sent
   | { step: 'menu' } // verified, main menu shown
   | { step: 'settings' } // settings menu shown
   | { step: 'settings-home-station'; choices?: string[] } // asked for a home station; CRS codes offered
@@ -15,9 +15,26 @@ export type ConversationState =
   | {
       step: 'confirm-delete';
       returnTo: 'menu' | 'awaiting-code' | 'new';
-      pendingCode?: { codeSentAt: string; checksLeft: number };
+      pendingCode?: Omit<AwaitingCode, 'step'>;
     }
   | { step: 'report-delay' }; // placeholder for journey reporting (flow 6, later)
+
+/**
+ * Waiting for the code of a Twilio Verify verification. Twilio allows 5 checks per verification and
+ * ends it 10 minutes after creating it; a start while it is pending resends the same code and
+ * keeps its checks, so `checksLeft` only goes back to the maximum with a new verification.
+ */
+export type AwaitingCode = {
+  step: 'awaiting-code';
+  /** The last time a code was asked for; RESEND's cooldown counts from here. */
+  codeSentAt: string;
+  /** Checks the verification has left at Twilio, as far as the machine has seen. */
+  checksLeft: number;
+  /** When the verification was asked for; absent when unknown (state rebuilt or stored before). */
+  verificationStartedAt?: string;
+  /** Twilio said it is gone (20404: expired, used or canceled): a code is not checked, RESEND starts anew. */
+  verificationEnded?: boolean;
+};
 
 /** What happened in the sender's lane. */
 export type ConversationInput =
@@ -51,6 +68,12 @@ export type Effect =
   | { type: 'start-verification' }
   /** Check the code in the current message; the runtime feeds back a verification-checked input. */
   | { type: 'check-verification' }
+  /**
+   * End the pending verification at Twilio (Status=canceled), once its checks are used up, so the
+   * next start-verification creates a new one with fresh checks instead of resending the used-up
+   * one. No feedback: none pending (20404) is as good as canceled.
+   */
+  | { type: 'cancel-verification' }
   /** Set verified_at and emit user.verified (one transaction). */
   | { type: 'mark-verified' }
   /** Write one preference and emit user.preferences_updated (one transaction). */

@@ -2,7 +2,7 @@
 // built from small install steps in the order requests meet them, for everything else.
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
-import type { Deps } from '../main/deps';
+import type { Deps } from '../deps';
 import { makeBullBoardRouter } from './routes/bull-board';
 import { makeHealthRouter, type Readiness } from './routes/health';
 import { makeInternalApiRouter } from './routes/internal-api';

@@ -1,11 +1,14 @@
 // Runs one job in its sender's lane (src/jobs/sender-lane.ts): numbers it if the webhook could
 // not, sends it back to the delayed set until its turn, holds the sender's lock while it works,
-// and moves the lane on after success or after the last failed attempt.
-// Design: docs/decisions/0010-sender-lanes.md.
+// and moves the lane on after success or after the last failed attempt. An outage of Postgres,
+// Redis or Twilio uses up no attempt: the turn goes back to the delayed set and tries again, and
+// the sender's later messages wait behind it. docs/decisions/0016-one-turn-does-its-own-work.md.
 import { randomUUID } from 'node:crypto';
 import { DelayedError, Job, UnrecoverableError, type Queue } from 'bullmq';
-import type { Deps } from '../main/deps';
+import type { Deps } from '../deps';
+import { turnEffects, type TurnEffects } from '../conversation-runtime/turn-effects';
 import { maskPhone } from '../phone';
+import { isDependencyOutage, outageWaitMs } from './dependency-outage';
 import { arrivalOf, recordArrival } from './sender-arrival';
 import {
   finishTurn,
@@ -15,6 +18,7 @@ import {
   renewLock,
   skipArrival,
   takeTurn,
+  turnId,
   type LaneMessage,
   type TurnOutcome,
 } from './sender-lane';
@@ -34,17 +38,28 @@ const PREDECESSOR_CHECK_AFTER_MS = 1_000;
 export const SENDER_LOCK_TTL_MS = 10_000;
 
 export type LaneResult = 'processed' | 'duplicate' | 'late';
+export type Turn = { arrival: number; late: boolean; turnId: string; effects: TurnEffects };
 /** The work done in the lane; returns the conversation state to save with the lane's move. */
-export type LaneWork = (turn: { arrival: number; late: boolean }) => Promise<TurnOutcome['state']>;
+export type LaneWork = (turn: Turn) => Promise<TurnOutcome['state']>;
+/** Called once a message has failed for good (its lane has moved on). */
+export type OnGaveUp = (turn: { turnId: string }) => Promise<void>;
 
 type LaneDeps = Pick<Deps, 'redis' | 'keys' | 'logger'>;
 
-export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitMs?: number } = {}) {
+export function makeLaneRunner(
+  deps: LaneDeps,
+  queue: Queue,
+  options: { gapWaitMs?: number; onGaveUp?: OnGaveUp } = {},
+) {
   const gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
 
-  async function later(job: Job, token: string | undefined): Promise<never> {
+  async function later(
+    job: Job,
+    token: string | undefined,
+    delayMs = LANE_POLL_MS + Math.random() * 50,
+  ): Promise<never> {
     // Back to the delayed set without using up an attempt.
-    await job.moveToDelayed(Date.now() + LANE_POLL_MS + Math.floor(Math.random() * 50), token);
+    await job.moveToDelayed(Date.now() + Math.floor(delayMs), token);
     throw new DelayedError();
   }
 
@@ -99,27 +114,43 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     }
     if (turn.kind === 'busy') return later(job, token);
     if (turn.kind === 'late') log.warn({ arrival, next: turn.next }, 'processing a message after its skipped turn');
+    if (turn.kind === 'rerun') log.info({ arrival, generation: turn.generation }, 'processing a failed message again');
+
+    const generation = turn.kind === 'rerun' ? turn.generation : 0;
+    const id = turnId(lane.messageSid, generation);
+    const effects = turnEffects(deps.redis, deps.keys, id);
+    const finish = (outcome: TurnOutcome) =>
+      finishTurn(deps.redis, deps.keys, { ...lane, generation }, lockToken, outcome);
 
     const renewal = setInterval(() => {
       renewLock(deps.redis, deps.keys, lane.phone, lockToken, SENDER_LOCK_TTL_MS).catch(() => undefined);
     }, SENDER_LOCK_TTL_MS / 3);
     try {
-      const state = await work({ arrival, late: turn.kind === 'late' });
-      const finished = await finishTurn(deps.redis, deps.keys, lane, lockToken, { state, result: 'processed' });
+      const state = await work({ arrival, late: turn.kind !== 'run', turnId: id, effects });
+      const finished = await finish({ state, result: 'processed' });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');
       if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
       return turn.kind === 'run' ? 'processed' : 'late';
     } catch (error) {
+      if (!(error instanceof UnrecoverableError) && isDependencyOutage(error)) {
+        // Not the message's fault: wait for the dependency without using up an attempt.
+        const outages = await effects.countOutage().catch(() => 1);
+        const waitMs = outageWaitMs(outages);
+        log.warn({ err: errorSummary(error), arrival, outages, waitMs }, 'a dependency is down; the message waits');
+        await releaseLock(deps.redis, deps.keys, lane.phone, lockToken).catch(() => undefined);
+        // With Redis down this fails too; the job then stalls and BullMQ hands it out again.
+        await later(job, token, waitMs).catch((delayed: unknown) => {
+          throw delayed instanceof DelayedError ? delayed : error;
+        });
+      }
       const lastAttempt = error instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (lastAttempt) {
         // A message that cannot be handled must not hold its sender's later messages forever.
         log.error({ err: errorSummary(error), arrival }, 'message failed for good; its lane moves on');
-        const finished = await finishTurn(deps.redis, deps.keys, lane, lockToken, {
-          state: undefined,
-          result: 'failed',
-        });
+        const finished = await finish({ state: undefined, result: 'failed' });
         if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
+        await options.onGaveUp?.({ turnId: id });
       } else {
         log.warn({ err: errorSummary(error), arrival, attempt: job.attemptsMade + 1 }, 'message failed; will retry');
         await releaseLock(deps.redis, deps.keys, lane.phone, lockToken);

@@ -6,7 +6,6 @@ import type { DefaultJobOptions } from 'bullmq';
 export const QUEUE = {
   inbound: 'inbound-messages',
   messageStatus: 'message-status',
-  verification: 'verifications',
   outbound: 'outbound-messages',
   preferenceUpdate: 'preference-updates',
   outboxRelay: 'outbox-relay',
@@ -18,8 +17,6 @@ export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
 export const JOB = {
   inboundMessage: 'inbound-message',
   messageStatus: 'message-status',
-  startVerification: 'start-verification',
-  checkVerification: 'check-verification',
   sendMessage: 'send-message',
   updatePreference: 'update-preference',
   relayOutbox: 'relay-outbox',
@@ -29,7 +26,6 @@ export const JOB = {
 
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
 const messageSid = z.string().regex(/^(SM|MM|IM)[0-9a-fA-F]{32}$/);
-const e164 = z.string().regex(/^\+[1-9][0-9]{1,14}$/);
 
 /** One inbound WhatsApp message, as the webhook accepted it. */
 export const inboundMessageSchema = z.object({
@@ -52,25 +48,10 @@ export const messageStatusSchema = z.object({
 });
 export type MessageStatusJob = z.infer<typeof messageStatusSchema>;
 
-/** Ask Twilio Verify to send a code to the number. */
-export const startVerificationSchema = z.object({
-  phoneNumber: e164,
-  correlationId: z.string().max(64),
-});
-export type StartVerificationJob = z.infer<typeof startVerificationSchema>;
-
 /**
- * Check the code the passenger typed. The code itself is not here: the job names the inbound
- * message that carried it and the worker reads it from there.
+ * One queued outbound WhatsApp message (not a reply: replies are sent in the sender's turn). The
+ * idempotency key stops a retried job sending twice.
  */
-export const checkVerificationSchema = z.object({
-  phoneNumber: e164,
-  inboundMessageSid: messageSid,
-  correlationId: z.string().max(64),
-});
-export type CheckVerificationJob = z.infer<typeof checkVerificationSchema>;
-
-/** One outbound WhatsApp message. The idempotency key stops a retried job sending twice. */
 export const sendMessageSchema = z.object({
   to: whatsAppAddress,
   body: z.string().min(1).max(1600),

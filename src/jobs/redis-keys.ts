@@ -1,7 +1,34 @@
-// The service's own Redis keys (BullMQ keeps its own under the same prefix).
+// The service's own Redis keys (BullMQ keeps its own under the same prefix), each with how long
+// it lives. Per-message keys last only as long as a redelivery or a crash recovery can need them.
+export const KEY_TTL_SECONDS = {
+  /** Conversation state: 24 h after the sender's last message (the product's rule). */
+  conversation: 24 * 3600,
+  /** A sender's lane (sequence, next due, arrivals, gaps): a quiet day restarts it at 1. */
+  sender: 24 * 3600,
+  /**
+   * Work of a message not yet finished (its number, snapshot, applied effects): as long as an
+   * outage of Postgres, Redis or Twilio may hold its turn back.
+   */
+  unfinishedMessage: 24 * 3600,
+  /**
+   * A finished message's outcome and number: long enough to answer Twilio's redelivery of its
+   * webhook (seconds to minutes) and a stalled job's second run.
+   */
+  finishedMessage: 3600,
+  /** An outbound message's SID and send-attempt stamp: the retries of its job take minutes. */
+  outboundSend: 3600,
+  /** The SIDs recently sent to one recipient (at most SENT_TO_LIMIT), renewed by each send. */
+  sentTo: 3600,
+  /** One delivery status seen: Twilio repeats a status callback within minutes. */
+  messageStatus: 3600,
+} as const;
+
+/** How many recent SIDs per recipient are remembered: a recovering send looks at the last 20. */
+export const SENT_TO_LIMIT = 50;
+
 export function redisKeys(prefix: string) {
   return {
-    /** Conversation state of one sender (24 h TTL). */
+    /** Conversation state of one sender. */
     conversation: (phone: string) => `${prefix}:conversation:${phone}`,
     /** Arrival order of one sender's messages. */
     senderSequence: (phone: string) => `${prefix}:sender-seq:${phone}`,
@@ -9,26 +36,26 @@ export function redisKeys(prefix: string) {
     messageSequence: (messageSid: string) => `${prefix}:message-seq:${messageSid}`,
     /** The next arrival number a sender's worker may process. */
     senderNext: (phone: string) => `${prefix}:sender-next:${phone}`,
-    /** Held while one of the sender's messages is being processed. */
+    /** Held while one of the sender's messages is being processed (ms TTL, renewed). */
     senderLock: (phone: string) => `${prefix}:sender-lock:${phone}`,
     /** Arrival number -> MessageSid of a sender's messages not yet processed (hash). */
     senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${phone}`,
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
     senderGaps: (phone: string) => `${prefix}:sender-gaps:${phone}`,
-    /** Outcome of one inbound message once its lane turn finished ("processed" or "failed"). */
+    /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
     inboundDone: (messageSid: string) => `${prefix}:inbound-done:${messageSid}`,
-    /** The state and context one inbound message was first decided with, so a retry decides alike. */
-    inboundSnapshot: (messageSid: string) => `${prefix}:inbound-snapshot:${messageSid}`,
-    /** Effect indexes of one inbound message already applied (set). */
-    inboundEffects: (messageSid: string) => `${prefix}:inbound-effects:${messageSid}`,
-    /** Outcome of one Twilio Verify job, so a rerun never calls Verify again. */
-    verificationOutcome: (jobId: string) => `${prefix}:verification-outcome:${jobId}`,
-    /** The Twilio Message SID of an outbound message already sent, by idempotency key. */
+    /** The state and context one turn was first decided with, so a retry decides alike. */
+    inboundSnapshot: (turnId: string) => `${prefix}:inbound-snapshot:${turnId}`,
+    /** What one turn's effects did so far (hash: effect index -> outcome), so a retry skips them. */
+    inboundEffects: (turnId: string) => `${prefix}:inbound-effects:${turnId}`,
+    /** The Twilio Message SID of an outbound (queued) message already sent, by idempotency key. */
     sentMessage: (idempotencyKey: string) => `${prefix}:sent-message:${idempotencyKey}`,
-    /** When a send with this idempotency key last started talking to Twilio (ms). */
+    /** When a queued send with this idempotency key last started talking to Twilio (ms). */
     sendAttempt: (idempotencyKey: string) => `${prefix}:send-attempt:${idempotencyKey}`,
-    /** Message SIDs already accounted for per recipient, so a recovered send claims only its own. */
-    sentTo: (address: string) => `${prefix}:sent-to:${address}`,
+    /** Message SIDs already accounted for per recipient (sorted set by time, bounded). */
+    sentTo: (address: string) => `${prefix}:sent-recent:${address}`,
+    /** The global send rate's next free slot (GCRA). */
+    sendRate: () => `${prefix}:send-rate`,
     /** Set once a delivery status of one outbound message has been counted. */
     messageStatusSeen: (messageSid: string, status: string) => `${prefix}:message-status:${messageSid}:${status}`,
   };

@@ -1,28 +1,121 @@
-// Wires every processor to its BullMQ Worker, with the concurrency, locks and rate limit each
-// queue needs. The worker process (src/main/worker.ts) and the dev process both call startWorkers.
+// Every BullMQ Worker of the worker process, made from one table: the queue, its processor, and
+// the concurrency, locks and recovery each queue needs. The worker process (src/main/worker.ts)
+// and the dev process both call startWorkers. No processor waits for another job.
 import { hostname } from 'node:os';
-import { QueueEvents, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Deps } from '../main/deps';
+import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Deps } from '../deps';
+import { makeSendRate } from '../outbound/send-rate';
+import { makeOutboxProcessors, type OutboxWorkersOptions } from '../outbox/start-outbox-workers';
 import { JOB, QUEUE, type QueueName } from './queues';
-import { makeCheckVerificationProcessor } from './processors/check-verification';
+import { withOutageWait } from './outage-wait';
 import { makeInboundMessageProcessor } from './processors/inbound-message';
 import { makeMessageStatusProcessor } from './processors/message-status';
 import { makeSendMessageProcessor } from './processors/send-message';
-import { makeStartVerificationProcessor } from './processors/start-verification';
 import { makeUpdatePreferenceProcessor } from './processors/update-preference';
-import { startOutboxWorkers, type OutboxWorkersOptions } from '../outbox/start-outbox-workers';
 
 // A crashed worker's inbound and outbound jobs go back to the queue within ~15 s instead of the
 // default ~60 s: BullMQ renews the lock every half lockDuration while the process is alive.
-const FAST_RECOVERY: Pick<WorkerOptions, 'lockDuration' | 'stalledInterval'> = {
-  lockDuration: 10_000,
-  stalledInterval: 5_000,
-};
-
-// Together under the 25 s a platform such as Heroku allows between SIGTERM and SIGKILL.
+const FAST_RECOVERY: Partial<WorkerOptions> = { lockDuration: 10_000, stalledInterval: 5_000 };
+// With Redis down a job can neither finish nor fail, so it stalls and is handed out again once
+// Redis is back; that must not count against it as a crash loop would.
+const OUTAGE_TOLERANT: Partial<WorkerOptions> = { maxStalledCount: 20 };
+// The outbox runs one job at a time per process: relays in several processes already run side by
+// side (SKIP LOCKED), and a second run in one process would only contend for the same heads.
+const ONE_AT_A_TIME: Partial<WorkerOptions> = { concurrency: 1 };
+// Together under the 25 s a platform such as Heroku allows between SIGTERM and SIGKILL: inbound
+// turns first (they may be mid-reply), then the rest.
 const INBOUND_CLOSE_MS = 12_000;
 const OTHERS_CLOSE_MS = 6_000;
+
+/** The outbox's two queues, for starting just the outbox. */
+export const OUTBOX_QUEUES: readonly QueueName[] = [QUEUE.outboxRelay, QUEUE.outboxRetention];
+
+type WorkerSpec = {
+  queue: QueueName;
+  processor: (job: Job, token?: string) => Promise<unknown>;
+  options: Partial<WorkerOptions>;
+};
+
+export type WorkerHandle = {
+  workers: readonly Worker[];
+  /** Waits until every Worker is connected and the schedules are in place. */
+  ready(): Promise<void>;
+  /** Stops taking jobs, lets running ones finish, then closes what it opened. */
+  close(): Promise<void>;
+};
+
+export type StartWorkersOptions = {
+  /** Jobs per queue in this process (defaults to config.workerConcurrency). */
+  concurrency?: number;
+  /** Passed to the outbox relay and retention processors. */
+  outbox?: OutboxWorkersOptions;
+  /** Start only these queues' Workers (tests of one part; a process dedicated to some queues). */
+  queues?: readonly QueueName[];
+};
+
+export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): WorkerHandle {
+  const concurrency = options.concurrency ?? deps.config.workerConcurrency;
+  const sendRate = makeSendRate(deps.redis, deps.keys, deps.config.outboundMessagesPerSecond);
+  const turnDeps = { ...deps, sendRate };
+  const outbox = makeOutboxProcessors(deps, options.outbox);
+
+  const table: WorkerSpec[] = [
+    {
+      queue: QUEUE.inbound,
+      processor: makeInboundMessageProcessor(turnDeps),
+      options: { concurrency, ...FAST_RECOVERY, ...OUTAGE_TOLERANT },
+    },
+    {
+      queue: QUEUE.outbound,
+      processor: withOutageWait(deps, makeSendMessageProcessor(turnDeps)),
+      options: { concurrency, ...FAST_RECOVERY, ...OUTAGE_TOLERANT },
+    },
+    {
+      queue: QUEUE.preferenceUpdate,
+      processor: withOutageWait(deps, makeUpdatePreferenceProcessor(deps)),
+      options: { concurrency, ...OUTAGE_TOLERANT },
+    },
+    { queue: QUEUE.messageStatus, processor: makeMessageStatusProcessor(deps), options: { concurrency } },
+    { queue: QUEUE.outboxRelay, processor: outbox.relay, options: ONE_AT_A_TIME },
+    { queue: QUEUE.outboxRetention, processor: outbox.purge, options: ONE_AT_A_TIME },
+  ];
+
+  const chosen = table.filter(({ queue }) => options.queues?.includes(queue) ?? true);
+  const workers = chosen.map(({ queue, processor, options: extra }) => {
+    const worker = new Worker(queue, processor, {
+      connection: deps.redis,
+      prefix: deps.config.redisKeyPrefix,
+      // The name is stored on each job it processes (processedBy): which process handled what.
+      name: `${hostname()}:${process.pid}`,
+      ...extra,
+    });
+    // A Worker without an error listener would crash the process on a Redis hiccup.
+    worker.on('error', (error) => deps.logger.error({ queue, err: error.message }, 'worker error'));
+    worker.on('failed', (job, error) => {
+      // A parked-event job fails on purpose (that is how it shows in Bull Board); the relay logged it.
+      if (job?.name === JOB.outboxEventParked && job.attemptsMade <= 1) return;
+      if (queue === QUEUE.outboxRelay || queue === QUEUE.outboxRetention) {
+        deps.logger.error({ queue, jobId: job?.id, err: error.message }, 'outbox job failed');
+      }
+    });
+    return worker;
+  });
+
+  return {
+    workers,
+    async ready() {
+      await Promise.all([outbox.schedules, ...workers.map((w) => w.waitUntilReady())]);
+    },
+    async close() {
+      // Jobs still running at a deadline are left to BullMQ's stalled-job recovery elsewhere.
+      const inbound = workers.filter((w) => w.name === QUEUE.inbound);
+      const rest = workers.filter((w) => w.name !== QUEUE.inbound);
+      await Promise.all(inbound.map((w) => closeWithin(w, INBOUND_CLOSE_MS)));
+      await Promise.all(rest.map((w) => closeWithin(w, OTHERS_CLOSE_MS)));
+      await outbox.close();
+    },
+  };
+}
 
 async function closeWithin(worker: Worker, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,94 +123,4 @@ async function closeWithin(worker: Worker, ms: number): Promise<void> {
   const outcome = await Promise.race([worker.close().then(() => 'closed' as const), deadline]);
   clearTimeout(timer);
   if (outcome === 'late') await worker.close(true);
-}
-
-export type WorkerHandle = {
-  workers: readonly Worker[];
-  /** Waits until every QueueEvents the processors rely on is listening. */
-  ready(): Promise<void>;
-  /** Stops taking jobs, lets running ones finish, then closes every connection it opened. */
-  close(): Promise<void>;
-};
-
-export type StartWorkersOptions = {
-  /** Jobs per queue in this process (defaults to config.workerConcurrency). */
-  concurrency?: number;
-  /** Passed to the outbox relay and retention workers. */
-  outbox?: OutboxWorkersOptions;
-};
-
-export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): WorkerHandle {
-  const concurrency = options.concurrency ?? deps.config.workerConcurrency;
-  const prefix = deps.config.redisKeyPrefix;
-  const connection = deps.redis;
-
-  // QueueEvents block on their connection, so each gets its own.
-  const eventConnections: Redis[] = [];
-  const events = (name: QueueName): QueueEvents => {
-    const dedicated = deps.redis.duplicate();
-    eventConnections.push(dedicated);
-    return new QueueEvents(name, { connection: dedicated, prefix });
-  };
-  const waiters = {
-    verification: events(QUEUE.verification),
-    preferenceUpdate: events(QUEUE.preferenceUpdate),
-    outbound: events(QUEUE.outbound),
-  };
-
-  const worker = (
-    name: QueueName,
-    processor: (job: Job, token?: string) => Promise<unknown>,
-    extra: Partial<WorkerOptions> = {},
-  ) => {
-    // The name is stored on each job it processes (processedBy): which process handled what.
-    const created = new Worker(name, processor, {
-      connection,
-      prefix,
-      concurrency,
-      name: `${hostname()}:${process.pid}`,
-      ...extra,
-    });
-    // A Worker without an error listener would crash the process on a Redis hiccup.
-    created.on('error', (error) => deps.logger.error({ queue: name, err: error.message }, 'worker error'));
-    return created;
-  };
-
-  const startVerification = makeStartVerificationProcessor(deps);
-  const checkVerification = makeCheckVerificationProcessor(deps);
-  const workers: Worker[] = [
-    worker(QUEUE.inbound, makeInboundMessageProcessor(deps, waiters), FAST_RECOVERY),
-    worker(QUEUE.outbound, makeSendMessageProcessor(deps), {
-      ...FAST_RECOVERY,
-      // One global send rate across every worker process (BullMQ keeps the counter in Redis).
-      limiter: { max: deps.config.outboundMessagesPerSecond, duration: 1_000 },
-    }),
-    worker(QUEUE.verification, (job) =>
-      job.name === JOB.checkVerification ? checkVerification(job) : startVerification(job),
-    ),
-    worker(QUEUE.preferenceUpdate, makeUpdatePreferenceProcessor(deps)),
-    worker(QUEUE.messageStatus, makeMessageStatusProcessor(deps)),
-  ];
-
-  const outbox = startOutboxWorkers(deps, options.outbox);
-
-  return {
-    workers: [...workers, ...outbox.workers],
-    async ready() {
-      await Promise.all([
-        outbox.ready(),
-        ...workers.map((w) => w.waitUntilReady()),
-        ...Object.values(waiters).map((e) => e.waitUntilReady()),
-      ]);
-    },
-    async close() {
-      // Inbound first, while the queues its messages wait on still have workers; then the rest.
-      // Jobs still running at a deadline are left to BullMQ's stalled-job recovery elsewhere.
-      const [inbound, ...rest] = workers;
-      await closeWithin(inbound!, INBOUND_CLOSE_MS);
-      await Promise.all([...rest.map((w) => closeWithin(w, OTHERS_CLOSE_MS)), outbox.close()]);
-      await Promise.all(Object.values(waiters).map((e) => e.close()));
-      await Promise.all(eventConnections.map((c) => c.quit().catch(() => c.disconnect())));
-    },
-  };
 }

@@ -2,63 +2,22 @@
 // in the same Redis round trip as queueing it; the inbound worker then processes a sender's
 // messages strictly by that number, whatever order BullMQ hands the jobs out in.
 import type { Redis } from 'ioredis';
-import type { RedisKeys } from './redis-keys';
-
-// Sequence keys outlive the 24 h conversation state, so a late retry still finds its number.
-export const SEQUENCE_TTL_SECONDS = 7 * 24 * 3600;
-
-const KEYS_PER_MESSAGE = 4;
-
-// For message i (0-based): KEYS[4i+1] message-seq:<sid>, KEYS[4i+2] sender-seq:<phone>,
-// KEYS[4i+3] sender-arrivals:<phone>, KEYS[4i+4] sender-next:<phone>; ARGV[1] ttl, ARGV[i+2] sid.
-// Returns each message's number, in order. A MessageSid seen before keeps its first number, so
-// a redelivery never leaves a gap. The arrivals hash lets the worker find the job a lane waits
-// for; the sender's sequence and next-due number always share one expiry, so they lapse
-// together and restart at 1 together.
-const RECORD_ARRIVALS = `
-local numbers = {}
-for i = 0, #KEYS / ${KEYS_PER_MESSAGE} - 1 do
-  local k = i * ${KEYS_PER_MESSAGE}
-  local sid = ARGV[i + 2]
-  local seq = tonumber(redis.call('GET', KEYS[k + 1]))
-  if not seq then
-    seq = redis.call('INCR', KEYS[k + 2])
-    redis.call('EXPIRE', KEYS[k + 2], ARGV[1])
-    redis.call('EXPIRE', KEYS[k + 4], ARGV[1])
-    redis.call('HSET', KEYS[k + 3], seq, sid)
-    redis.call('EXPIRE', KEYS[k + 3], ARGV[1])
-    redis.call('SET', KEYS[k + 1], seq, 'EX', ARGV[1])
-  end
-  numbers[i + 1] = seq
-end
-return numbers
-`;
+import { KEY_TTL_SECONDS, type RedisKeys } from './redis-keys';
+import { defineScripts, recordArrivalsScript } from './redis-scripts';
 
 type Arrival = { messageSid: string; phone: string };
-type WithArrivalsCommand = Redis & { recordArrivals(...keysThenArgs: (string | number)[]): Promise<number[]> };
-
-// Defined before first use: ioredis's auto-pipelines copy the custom commands that exist when
-// each pipeline is made, so a command defined later is missing from a pipeline already open.
-function withCommand(redis: Redis): WithArrivalsCommand {
-  const candidate = redis as WithArrivalsCommand;
-  if (typeof candidate.recordArrivals !== 'function') {
-    redis.defineCommand('recordArrivals', { lua: RECORD_ARRIVALS });
-  }
-  return candidate;
-}
 
 function recordAll(redis: Redis, keys: RedisKeys, messages: Arrival[]): Promise<number[]> {
-  const scriptKeys = messages.flatMap((message) => [
-    keys.messageSequence(message.messageSid),
-    keys.senderSequence(message.phone),
-    keys.senderArrivals(message.phone),
-    keys.senderNext(message.phone),
-  ]);
-  return withCommand(redis).recordArrivals(
-    scriptKeys.length,
-    ...scriptKeys,
-    SEQUENCE_TTL_SECONDS,
-    ...messages.map((message) => message.messageSid),
+  return recordArrivalsScript(
+    redis,
+    messages.map((message) => [
+      keys.messageSequence(message.messageSid),
+      keys.senderSequence(message.phone),
+      keys.senderArrivals(message.phone),
+      keys.senderNext(message.phone),
+    ]),
+    // A message's number must outlive any wait for its turn, and the sender's lane with it.
+    { ttlSeconds: KEY_TTL_SECONDS.unfinishedMessage, messageSids: messages.map((message) => message.messageSid) },
   );
 }
 
@@ -77,7 +36,7 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
  * its batch is sent at the end of the same turn.
  */
 export function makeArrivalRecorder(redis: Redis, keys: RedisKeys): ArrivalRecorder {
-  withCommand(redis);
+  defineScripts(redis);
   let batch: { message: Arrival; resolve(n: number): void; reject(error: unknown): void }[] = [];
   const flush = (): void => {
     const sending = batch;

@@ -10,7 +10,7 @@ import { makeOutboxMetrics } from '../outbox/outbox-metrics';
 import { makeRedis } from '../redis';
 import type { TwilioGateway } from '../twilio/gateway';
 import { makeTwilioGateway } from '../twilio/twilio-client';
-import type { Deps } from './deps';
+import type { Deps } from '../deps';
 
 export type BuiltDeps = Deps & { close(): Promise<void> };
 

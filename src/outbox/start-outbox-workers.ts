@@ -1,8 +1,8 @@
-// The outbox's Workers and Job Schedulers, started by the worker process (src/jobs/register.ts).
-// Schedulers are upserted under fixed ids, so however many worker processes start there is one
-// sweep schedule and one retention schedule.
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Deps } from '../main/deps';
+// The outbox's processors and Job Schedulers, for the worker process (src/jobs/register.ts makes
+// the Workers). Schedulers are upserted under fixed ids, so however many worker processes start
+// there is one sweep schedule and one retention schedule.
+import type { Job } from 'bullmq';
+import type { Deps } from '../deps';
 import { JOB, QUEUE, type OutboxEventParkedJob } from '../jobs/queues';
 import { makeOutboxEventParkedProcessor } from '../jobs/processors/outbox-event-parked';
 import { makePurgeOutboxProcessor } from '../jobs/processors/purge-outbox';
@@ -27,18 +27,21 @@ export type OutboxWorkersOptions = {
   retentionEveryMs?: number;
 };
 
-export type OutboxWorkersHandle = {
-  workers: readonly Worker[];
-  /** Resolves when both Workers are connected and both schedules are in place. */
-  ready(): Promise<void>;
+export type OutboxProcessors = {
+  /** For the outbox-relay queue: relay runs and parked-event notices. */
+  relay(job: Job): Promise<unknown>;
+  /** For the outbox-retention queue. */
+  purge(job: Job): Promise<unknown>;
+  /** Resolves when both schedules are in place. */
+  schedules: Promise<unknown>;
+  /** Closes the transport (after the Workers have stopped). */
   close(): Promise<void>;
 };
 
-export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {}): OutboxWorkersHandle {
+export function makeOutboxProcessors(deps: Deps, options: OutboxWorkersOptions = {}): OutboxProcessors {
   const transport = options.transport ?? makeOutboxTransport(deps);
   // The same metrics build-deps registered (makeOutboxMetrics returns them on a second call).
   const outboxMetrics = options.metrics ?? (deps.metrics ? makeOutboxMetrics(deps.metrics.registry, deps) : undefined);
-  const prefix = deps.config.redisKeyPrefix;
   const relayQueue = deps.queues[QUEUE.outboxRelay];
   const retentionQueue = deps.queues[QUEUE.outboxRetention];
 
@@ -76,24 +79,6 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
     queues: deps.queues,
   });
 
-  const worker = (name: string, processor: (job: Job) => Promise<unknown>) => {
-    // One job at a time per process: relays in several processes already run side by side
-    // (SKIP LOCKED), and a second run in the same process would only contend for the same heads.
-    const opts: WorkerOptions = { connection: deps.redis, prefix, concurrency: 1 };
-    const created = new Worker(name, processor, opts);
-    created.on('error', (error) => deps.logger.error({ queue: name, err: error.message }, 'worker error'));
-    created.on('failed', (job, error) => {
-      // A parked-event job fails on purpose (that is how it shows in Bull Board); the relay logged it.
-      if (job?.name === JOB.outboxEventParked && job.attemptsMade <= 1) return;
-      deps.logger.error({ queue: name, jobId: job?.id, err: error.message }, 'outbox job failed');
-    });
-    return created;
-  };
-  const workers = [
-    worker(QUEUE.outboxRelay, (job) => (job.name === JOB.outboxEventParked ? parked(job) : relay(job))),
-    worker(QUEUE.outboxRetention, purge),
-  ];
-
   const schedules = Promise.all([
     relayQueue.upsertJobScheduler(
       RELAY_SWEEP_SCHEDULER_ID,
@@ -110,13 +95,9 @@ export function startOutboxWorkers(deps: Deps, options: OutboxWorkersOptions = {
   schedules.catch((error: Error) => deps.logger.error({ err: error.message }, 'outbox schedules not installed'));
 
   return {
-    workers,
-    async ready() {
-      await Promise.all([schedules, ...workers.map((w) => w.waitUntilReady())]);
-    },
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
-      await transport.close();
-    },
+    relay: (job) => (job.name === JOB.outboxEventParked ? parked(job) : relay(job)),
+    purge,
+    schedules,
+    close: () => transport.close(),
   };
 }

@@ -12,6 +12,12 @@ export interface TwilioGateway {
   }): Promise<{ sid: string; status: VerificationStatus }>;
   checkVerification(input: { to: string; code: string }): Promise<{ status: VerificationStatus; valid: boolean }>;
   /**
+   * Ends the number's pending verification (Status=canceled), so the next start creates a new one
+   * with fresh check and send attempts; a start while one is pending would resend it instead.
+   * None pending (Twilio's 20404) is done too: `canceled` says which it was.
+   */
+  cancelVerification(input: { to: string }): Promise<{ canceled: boolean }>;
+  /**
    * The latest messages sent to a number, newest first. Lets a send that may have reached Twilio
    * before its worker died find out whether it did, instead of sending again.
    */
@@ -19,6 +25,10 @@ export interface TwilioGateway {
 }
 
 export type RecentMessage = { sid: string; body: string; dateCreated: Date };
+
+// 60202 (max check attempts) and 60203 (max send attempts) come as HTTP 429 but hold until the
+// verification ends (10 minutes, or a cancel): asking again only repeats the refusal.
+const VERIFY_LIMITS = new Set([60202, 60203]);
 
 /** A Twilio API error: `status` is the HTTP status, `code` Twilio's error code. */
 export class TwilioApiError extends Error {
@@ -31,8 +41,9 @@ export class TwilioApiError extends Error {
     this.name = 'TwilioApiError';
   }
 
-  /** 429, 5xx and network failures are worth retrying; other 4xx are not. */
+  /** 429, 5xx and network failures are worth retrying; other 4xx are not, nor Verify's limits. */
   get retryable(): boolean {
+    if (this.code !== undefined && VERIFY_LIMITS.has(this.code)) return false;
     return this.status === 429 || this.status >= 500 || this.status === 0;
   }
 }

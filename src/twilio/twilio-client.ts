@@ -11,6 +11,9 @@ const REQUEST_TIMEOUT_MS = 15_000;
 
 const PHONE_LIKE = /\+?[0-9]{7,15}/g;
 
+// Nothing pending for the number: approved, canceled, expired or never started.
+const VERIFY_NOT_FOUND = 20404;
+
 type RestLikeError = { status?: unknown; code?: unknown; message?: unknown };
 
 /** Maps whatever the client threw to a TwilioApiError; anything without an HTTP status is a network failure. */
@@ -68,6 +71,18 @@ export function makeTwilioGateway(config: TwilioConfig, options: { timeoutMs?: n
         return { status: check.status as VerificationStatus, valid: check.valid === true };
       } catch (error) {
         throw toTwilioApiError(error);
+      }
+    },
+
+    async cancelVerification({ to }) {
+      try {
+        // The Verification's path takes its SID or, as here, the number it was started for.
+        await service().verifications(to).update({ status: 'canceled' });
+        return { canceled: true };
+      } catch (error) {
+        const failure = toTwilioApiError(error);
+        if (failure.code === VERIFY_NOT_FOUND) return { canceled: false };
+        throw failure;
       }
     },
 

@@ -21,7 +21,8 @@ describe('a whole conversation', () => {
     sim.advance(10);
     expect(replyTexts(sim.send('RESEND'))).toEqual([texts.resendWait(50)]);
     sim.advance(50);
-    expect(sim.send('resend')).toEqual([{ type: 'start-verification' }, { type: 'reply', text: texts.codeSent }]);
+    // The same verification is sent again: the wrong code still counts against it.
+    expect(sim.send('resend')).toEqual([{ type: 'start-verification' }, { type: 'reply', text: texts.codeResent(4) }]);
 
     sim.nextCheck('approved');
     const approved = sim.send('222 222');
@@ -50,19 +51,40 @@ describe('a whole conversation', () => {
     expect(replyTexts(sim.send('hello'))).toEqual([texts.welcome]);
   });
 
-  it('a sender who runs out of tries gets a new code with RESEND and can still verify', () => {
+  it('a sender who types 5 wrong codes has the verification cancelled, gets a new one with RESEND and can still verify', () => {
     const sim = makeSimulator();
     sim.send('hi');
     sim.send('yes');
-    for (let i = 0; i < 5; i++) sim.send('000000');
+    for (let i = 0; i < 4; i++) sim.send('000000');
 
-    expect(replyTexts(sim.send('000000'))).toEqual([texts.noChecksLeft]);
+    expect(sim.send('000000')).toEqual([
+      { type: 'check-verification' },
+      { type: 'cancel-verification' },
+      { type: 'reply', text: texts.noChecksLeft },
+    ]);
+    expect(sim.send('000000')).toEqual([{ type: 'reply', text: texts.triesUsedUp }]);
     sim.advance(60);
-    sim.send('RESEND');
+    expect(sim.send('RESEND')).toEqual([
+      { type: 'cancel-verification' },
+      { type: 'start-verification' },
+      { type: 'reply', text: texts.codeSent },
+    ]);
+    sim.nextCheck('wrong-code');
+    expect(replyTexts(sim.send('111111'))).toEqual([texts.wrongCode(4)]);
     sim.nextCheck('approved');
     sim.send('123456');
 
     expect(sim.context.user?.verified).toBe(true);
+  });
+
+  it('a reply that is not a 6-digit code gets the format hint and costs no try', () => {
+    const sim = makeSimulator();
+    sim.send('hi');
+    sim.send('yes');
+
+    expect(sim.send('12345')).toEqual([{ type: 'reply', text: texts.codeFormatHint }]);
+    sim.nextCheck('wrong-code');
+    expect(replyTexts(sim.send('123-455'))).toEqual([texts.wrongCode(4)]);
   });
 
   it('too many sends at YES explains the wait, and RESEND after the cooldown sends a code', () => {
@@ -82,6 +104,8 @@ describe('a whole conversation', () => {
     sim.nextCheck('expired');
 
     expect(replyTexts(sim.send('123456'))).toEqual([texts.codeExpired]);
-    expect(replyTexts(sim.send('123456'))).toEqual([texts.noChecksLeft]);
+    expect(sim.send('123456')).toEqual([{ type: 'reply', text: texts.codeExpired }]);
+    sim.advance(60);
+    expect(sim.send('RESEND')).toEqual([{ type: 'start-verification' }, { type: 'reply', text: texts.codeSent }]);
   });
 });

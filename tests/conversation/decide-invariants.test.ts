@@ -3,7 +3,7 @@
 import { decide } from '../../src/conversation/decide';
 import stations from 'uk-railway-stations';
 import { MAX_CHOICES } from '../../src/stations/find-station';
-import { parseState } from '../../src/conversation/state-store';
+import { parseState } from '../../src/conversation-runtime/state-store';
 import { texts } from '../../src/conversation/texts';
 import type {
   ConversationContext,
@@ -27,12 +27,37 @@ const STATES: ConversationState[] = [
   { step: 'awaiting-code', codeSentAt: new Date(NOW.getTime() - 3600_000).toISOString(), checksLeft: 1 },
   { step: 'awaiting-code', codeSentAt: new Date(0).toISOString(), checksLeft: 0 },
   { step: 'awaiting-code', codeSentAt: 'not a date', checksLeft: 3 },
+  {
+    step: 'awaiting-code',
+    codeSentAt: new Date(NOW.getTime() - 120_000).toISOString(),
+    checksLeft: 2,
+    verificationStartedAt: new Date(NOW.getTime() - 120_000).toISOString(),
+  },
+  {
+    step: 'awaiting-code',
+    codeSentAt: new Date(NOW.getTime() - 120_000).toISOString(),
+    checksLeft: 0,
+    verificationStartedAt: new Date(NOW.getTime() - 120_000).toISOString(),
+  },
+  {
+    step: 'awaiting-code',
+    codeSentAt: new Date(NOW.getTime() - 3600_000).toISOString(),
+    checksLeft: 4,
+    verificationStartedAt: new Date(NOW.getTime() - 3600_000).toISOString(),
+  },
+  { step: 'awaiting-code', codeSentAt: NOW.toISOString(), checksLeft: 3, verificationEnded: true },
+  { step: 'awaiting-code', codeSentAt: NOW.toISOString(), checksLeft: 5, verificationStartedAt: 'not a date' },
   { step: 'menu' },
   { step: 'settings' },
   { step: 'settings-home-station' },
   { step: 'settings-home-station', choices: ['MAN', 'MCV', 'ZZZ'] },
   { step: 'confirm-delete', returnTo: 'menu' },
   { step: 'confirm-delete', returnTo: 'awaiting-code' },
+  {
+    step: 'confirm-delete',
+    returnTo: 'awaiting-code',
+    pendingCode: { codeSentAt: NOW.toISOString(), checksLeft: 0, verificationStartedAt: NOW.toISOString() },
+  },
   { step: 'confirm-delete', returnTo: 'new' },
   { step: 'report-delay' },
 ];
@@ -56,6 +81,14 @@ const WORDS = [
   'delete my data',
   'delete',
   'resend',
+  'resend',
+  '123456',
+  '123 456',
+  '123-456',
+  '12345',
+  '1234567',
+  '123456.',
+  'my code is 123456',
   '1',
   '2',
   '3',
@@ -267,6 +300,75 @@ describe('decide keeps its promises for every state, sender and input', () => {
     }
   });
 
+  it('only a message that is 6 digits, as the check reads it, is ever sent to Twilio to check', () => {
+    const random = prng(60202);
+    for (const { state, context } of cases) {
+      for (let i = 0; i < 150; i++) {
+        const text = randomText(random);
+        const decision = decide(state, message(text), context);
+        if (!decision.effects.some((e) => e.type === 'check-verification')) continue;
+        const asTheCheckReadsIt = text.replace(/[\s-]/g, '');
+        expect({ text, sixDigits: /^[0-9]{6}$/.test(asTheCheckReadsIt) }).toEqual({ text, sixDigits: true });
+      }
+    }
+  });
+
+  it('a cancel-verification always comes before a start-verification, and a used-up verification is never resent', () => {
+    const random = prng(60203);
+    for (const { state, context } of cases) {
+      for (const text of ['resend', 'RESEND!', 'yes', ...Array.from({ length: 50 }, () => randomText(random))]) {
+        const decision = decide(state, message(text), context);
+        const types = decision.effects.map((e) => e.type);
+        const label = `${JSON.stringify(state)} ${JSON.stringify(context.user)} ${JSON.stringify(text.slice(0, 40))}`;
+        if (types.includes('cancel-verification')) {
+          expect({
+            label,
+            cancelFirst: types.indexOf('cancel-verification') < types.indexOf('start-verification'),
+          }).toEqual({ label, cancelFirst: true });
+        }
+        const usedUp = state.step === 'awaiting-code' && state.checksLeft <= 0 && context.user?.verified === false;
+        if (usedUp && types.includes('start-verification')) {
+          expect({ label, types }).toEqual({ label, types: ['cancel-verification', 'start-verification'] });
+        }
+      }
+    }
+  });
+
+  it('RESEND gives back tries only with a new verification: after a cancel, once Twilio ended it, or after 11 minutes', () => {
+    const later = [0, 61, 10 * 60 + 59, 11 * 60].map((seconds) => new Date(NOW.getTime() + seconds * 1000));
+    for (const { state, context } of cases) {
+      for (const now of later) {
+        const decision = decide(state, message('resend'), { ...context, now });
+        const before = state.step === 'awaiting-code' ? state : undefined;
+        const after = decision.next?.step === 'awaiting-code' ? decision.next : undefined;
+        if (before === undefined || after === undefined || context.user?.verified !== false) continue;
+        if (after.checksLeft <= before.checksLeft) continue;
+        const startedAt = Date.parse(before.verificationStartedAt ?? '');
+        const label = `${JSON.stringify(before)} at ${now.toISOString()}`;
+        expect({
+          label,
+          newVerification:
+            decision.effects.some((e) => e.type === 'cancel-verification') ||
+            before.verificationEnded === true ||
+            now.getTime() - startedAt >= 11 * 60_000,
+        }).toEqual({ label, newVerification: true });
+      }
+    }
+  });
+
+  it('every check outcome that leaves no tries cancels the verification, and none other does', () => {
+    for (const { state, context } of cases) {
+      for (const outcome of CHECKED) {
+        const decision = decide(state, { kind: 'verification-checked', outcome }, context);
+        const cancels = decision.effects.some((e) => e.type === 'cancel-verification');
+        const usedUp =
+          outcome === 'too-many-checks' ||
+          (outcome === 'wrong-code' && decision.next?.step === 'awaiting-code' && decision.next.checksLeft === 0);
+        expect({ state, outcome, cancels }).toEqual({ state, outcome, cancels: usedUp });
+      }
+    }
+  });
+
   it('decide does not change the state or context it was given', () => {
     for (const { state, context } of cases) {
       const stateCopy = JSON.stringify(state);
@@ -285,6 +387,7 @@ const LONG_NAME = 'A station with a very long name indeed '.repeat(10);
 const LONGEST_STATION_NAME = stations.reduce((a, b) => (b.stationName.length > a.length ? b.stationName : a), '');
 const RENDER_WITH: Record<string, unknown[][]> = {
   wrongCode: [[0], [1], [Number.MAX_SAFE_INTEGER]],
+  codeResent: [[1], [4], [Number.MAX_SAFE_INTEGER]],
   resendWait: [[1], [Number.MAX_SAFE_INTEGER]],
   settings: [
     [{ notifications: true, homeStation: LONG_NAME, optedOut: true }],

@@ -1,9 +1,9 @@
 // Builders for pure decide() tests: contexts for each kind of sender and a small driver that
 // plays a message and, like the runtime, feeds back verification outcomes.
 import type {
+  AwaitingCode,
   ConversationContext,
   ConversationInput,
-  ConversationState,
   Decision,
   Effect,
 } from '../../src/conversation/types';
@@ -38,8 +38,12 @@ export function secondsAfter(seconds: number): Date {
   return new Date(NOW.getTime() + seconds * 1000);
 }
 
-export const awaitingCode = (checksLeft = 5, codeSentAt = NOW.toISOString()): ConversationState => ({
-  step: 'awaiting-code',
-  codeSentAt,
-  checksLeft,
-});
+export const awaitingCode = (
+  checksLeft = 5,
+  codeSentAt = NOW.toISOString(),
+  verification: Pick<AwaitingCode, 'verificationStartedAt' | 'verificationEnded'> = {},
+): AwaitingCode => ({ step: 'awaiting-code', codeSentAt, checksLeft, ...verification });
+
+/** The state right after a new verification was asked for at `at`: all checks, cooldown from `at`. */
+export const newVerification = (at: Date = NOW): AwaitingCode =>
+  awaitingCode(SETTINGS.maxChecks, at.toISOString(), { verificationStartedAt: at.toISOString() });

@@ -1,4 +1,4 @@
-import { globalCommand, isNo, isYes, looksLikeCode, normalise } from '../../src/conversation/keywords';
+import { globalCommand, hasDigits, isNo, isYes, looksLikeCode, normalise } from '../../src/conversation/keywords';
 
 describe('keywords', () => {
   it.each(['yes', 'YES', 'Yes!', ' Yes\u00a0', 'yes.', '\u2003yes\u2003', 'Yes!!', 'y', 'OK', 'I agree'])(
@@ -38,11 +38,27 @@ describe('keywords', () => {
     expect(normalise('\u200bＹＥＳ!\u200b')).toBe('yes');
   });
 
-  it.each(['1234', '123456', '123 456', '12 34 56 78 90', '\u00a0654321 '])('"%s" looks like a code', (text) => {
-    expect(looksLikeCode(text)).toBe(true);
-  });
+  it.each(['123456', '123 456', '123-456', '12 34 56', '\u00a0654321 ', '123 - 456'])(
+    '"%s" is a 6-digit code',
+    (text) => {
+      expect(looksLikeCode(text)).toBe(true);
+    },
+  );
 
-  it.each(['123', '12345678901', 'abc123', '12-34', ''])('"%s" does not look like a code', (text) => {
-    expect(looksLikeCode(text)).toBe(false);
+  it.each(['1234', '12345', '1234567', '1234567890', '123456.', '１２３４５６', 'abc123', '12-34', ''])(
+    '"%s" is not a 6-digit code',
+    (text) => {
+      expect(looksLikeCode(text)).toBe(false);
+    },
+  );
+
+  it.each([
+    ['123', true],
+    ['my code is 123456', true],
+    ['１２３', true],
+    ['resend', false],
+    ['', false],
+  ] as const)('"%s" has digits: %s', (text, expected) => {
+    expect(hasDigits(text)).toBe(expected);
   });
 });

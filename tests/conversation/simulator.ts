@@ -1,4 +1,4 @@
-// Plays messages through decide() the way src/conversation/runtime.ts does: effects update the
+// Plays messages through decide() the way src/conversation-runtime/converse.ts does: effects update the
 // context, and start/check-verification effects feed back the outcome the test scripted.
 import { decide } from '../../src/conversation/decide';
 import type { ConversationContext, ConversationInput, ConversationState, Effect } from '../../src/conversation/types';
@@ -33,6 +33,8 @@ export function makeSimulator() {
         return { kind: 'verification-started', outcome: started.shift() ?? 'sent' };
       case 'check-verification':
         return { kind: 'verification-checked', outcome: checked.shift() ?? 'wrong-code' };
+      case 'cancel-verification':
+        return undefined;
       case 'reply':
         return undefined;
     }

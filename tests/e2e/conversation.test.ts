@@ -53,9 +53,11 @@ describe('a conversation end to end', () => {
     const wrong = firstCode === '000000' ? '111111' : '000000';
     expect(await send(wrong)).toBe(texts.wrongCode(4));
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the RESEND cooldown (1 s here)
-    expect(await send('RESEND')).toBe(texts.codeSent);
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // waits out the RESEND cooldown (1 s here)
+    // Twilio resends the same code of the pending verification; the wrong try still counts.
+    expect(await send('RESEND')).toBe(texts.codeResent(4));
     const code = stack.twilio.lastCode(PHONE)!;
+    expect(code).toBe(firstCode);
     expect(await send(code)).toBe(`${texts.verified}\n\n${texts.menu}`);
     expect((await userRow())!.verified_at).not.toBeNull();
 
@@ -87,7 +89,7 @@ describe('a conversation end to end', () => {
       texts.welcome,
       texts.codeSent,
       texts.wrongCode(4),
-      texts.codeSent,
+      texts.codeResent(4),
       `${texts.verified}\n\n${texts.menu}`,
       texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
       texts.notificationsSet(false),

@@ -1,75 +1,98 @@
-// An in-process TwilioGateway for processor tests: records calls, answers like Twilio, and can be
-// told to fail the next calls with a given Twilio error.
-import {
-  TwilioApiError,
-  type RecentMessage,
-  type TwilioGateway,
-  type VerificationStatus,
-} from '../../src/twilio/gateway';
+// An in-process TwilioGateway for processor tests. Twilio's rules and answers come from the local
+// stand-in's own stores (src/twilio/local-twilio/in-process.ts), so this fake and the stand-in
+// cannot disagree; what is added here is only for tests: a record of the calls, a way to know or
+// set a number's code, and scripted failures.
+import type { Clock } from '../../src/clock';
+import { TwilioApiError, type RecentMessage, type TwilioGateway } from '../../src/twilio/gateway';
+import { makeInProcessTwilio } from '../../src/twilio/local-twilio/in-process';
 
-export type FakeTwilio = TwilioGateway & {
+const ACCOUNT_SID = 'AC' + '0'.repeat(32);
+const VERIFY_SERVICE_SID = 'VA' + '0'.repeat(32);
+// The service's default sender in tests (TWILIO_WHATSAPP_FROM is Twilio's sandbox number).
+const FROM = 'whatsapp:+14155238886';
+
+/** The code each number's pending verification accepts. */
+export type PendingCodes = {
+  get(to: string): string | undefined;
+  has(to: string): boolean;
+  /** Makes the pending verification accept this code, starting one (without a send) if none is pending. */
+  set(to: string, code: string): void;
+};
+
+export type FakeTwilio = Required<TwilioGateway> & {
+  /** Every message Twilio accepted, as the gateway was called. */
   sent: Array<{ to: string; body: string; statusCallback?: string }>;
   /** Every accepted message with its SID and creation time, as Twilio lists them. */
   history: Array<RecentMessage & { to: string }>;
+  /** Every verification start, check and cancel that reached Twilio, whatever it answered. */
   starts: Array<{ to: string; channel: string }>;
   checks: Array<{ to: string }>;
-  /** The code the fake accepts, per number. */
-  codes: Map<string, string>;
-  failNext(count: number, error: TwilioApiError): void;
+  cancels: Array<{ to: string }>;
+  codes: PendingCodes;
+  /**
+   * The next `count` calls fail with this error before reaching Twilio: calls of any kind, or only
+   * those of the named method (a RESEND after used-up tries cancels before it starts, for one).
+   */
+  failNext(count: number, error: TwilioApiError, only?: GatewayCall): void;
 };
 
-export function makeFakeTwilio(): FakeTwilio {
-  const failures: TwilioApiError[] = [];
-  const checksLeft = new Map<string, number>();
-  const maybeFail = () => {
-    const failure = failures.shift();
-    if (failure) throw failure;
+type GatewayCall = keyof Required<TwilioGateway>;
+
+export function makeFakeTwilio(options: { clock?: Clock } = {}): FakeTwilio {
+  const twilio = makeInProcessTwilio({
+    accountSid: ACCOUNT_SID,
+    verifyServiceSid: VERIFY_SERVICE_SID,
+    from: FROM,
+    clock: options.clock,
+  });
+  let failures: Array<{ error: TwilioApiError; only?: GatewayCall }> = [];
+  const maybeFail = (call: GatewayCall) => {
+    const failure = failures.find((f) => f.only === undefined || f.only === call);
+    if (failure === undefined) return;
+    failures = failures.filter((f) => f !== failure);
+    throw failure.error;
   };
-  let counter = 0;
+
   const fake: FakeTwilio = {
     sent: [],
-    history: [],
+    get history() {
+      return twilio.messages.all().map((m) => ({ sid: m.sid, to: m.to, body: m.body, dateCreated: m.dateCreated }));
+    },
     starts: [],
     checks: [],
-    codes: new Map(),
-    failNext(count, error) {
-      for (let i = 0; i < count; i++) failures.push(error);
+    cancels: [],
+    codes: {
+      get: (to) => twilio.verify.pendingCode(to),
+      has: (to) => twilio.verify.pendingCode(to) !== undefined,
+      set: (to, code) => twilio.verify.setCode(to, code),
+    },
+    failNext(count, error, only) {
+      for (let i = 0; i < count; i++) failures.push({ error, only });
     },
     async sendMessage(input) {
-      maybeFail();
+      maybeFail('sendMessage');
+      const message = await twilio.gateway.sendMessage(input);
       fake.sent.push(input);
-      const sid = `SM${String(++counter).padStart(32, '0')}`;
-      fake.history.push({ sid, to: input.to, body: input.body, dateCreated: new Date() });
-      return { sid, status: 'queued' };
+      return message;
     },
-    async recentMessages({ to, limit }) {
-      maybeFail();
-      return fake.history
-        .filter((m) => m.to === to)
-        .reverse()
-        .slice(0, limit)
-        .map(({ sid, body, dateCreated }) => ({ sid, body, dateCreated }));
+    async recentMessages(input) {
+      maybeFail('recentMessages');
+      return twilio.gateway.recentMessages(input);
     },
     async startVerification(input) {
-      maybeFail();
+      maybeFail('startVerification');
       fake.starts.push(input);
-      fake.codes.set(input.to, '123456');
-      checksLeft.set(input.to, 5);
-      return { sid: `VE${String(++counter).padStart(32, '0')}`, status: 'pending' };
+      return twilio.gateway.startVerification(input);
     },
     async checkVerification(input) {
-      maybeFail();
+      maybeFail('checkVerification');
       fake.checks.push({ to: input.to });
-      const expected = fake.codes.get(input.to);
-      if (expected === undefined) throw new TwilioApiError(404, 20404, 'The requested resource was not found');
-      const left = (checksLeft.get(input.to) ?? 5) - 1;
-      checksLeft.set(input.to, left);
-      if (input.code === expected) {
-        fake.codes.delete(input.to);
-        return { status: 'approved' as VerificationStatus, valid: true };
-      }
-      if (left <= 0) return { status: 'max_attempts_reached' as VerificationStatus, valid: false };
-      return { status: 'pending' as VerificationStatus, valid: false };
+      return twilio.gateway.checkVerification(input);
+    },
+    async cancelVerification(input) {
+      maybeFail('cancelVerification');
+      fake.cancels.push(input);
+      return twilio.gateway.cancelVerification(input);
     },
   };
   return fake;

@@ -150,8 +150,8 @@ describe('sender lanes', () => {
     await until(() => turns.length === 2);
 
     expect(turns).toEqual([
-      { arrival: 2, late: false },
-      { arrival: 1, late: true },
+      expect.objectContaining({ arrival: 2, late: false, turnId: next.sid }),
+      expect.objectContaining({ arrival: 1, late: true, turnId: lost.sid }),
     ]);
   });
 

@@ -7,7 +7,7 @@ import { makeLogger } from '../../src/logger';
 import { makeMetrics } from '../../src/observability/metrics';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { redisKeys } from '../../src/jobs/redis-keys';
-import type { Deps } from '../../src/main/deps';
+import type { Deps } from '../../src/deps';
 import type { TwilioGateway } from '../../src/twilio/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';

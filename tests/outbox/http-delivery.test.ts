@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { userRegistered, wakeOutboxRelay } from '../../src/events';
-import { startOutboxWorkers, type OutboxWorkersHandle } from '../../src/outbox/start-outbox-workers';
+import { OUTBOX_QUEUES, startWorkers, type WorkerHandle } from '../../src/jobs/register';
 import { signWebhook } from '../../src/outbox/webhook-signature';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
@@ -11,7 +11,7 @@ import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
 const SECRET = 'outbox-http-secret-for-tests';
 let server: Server;
 let t: TestDeps;
-let handle: OutboxWorkersHandle | undefined;
+let handle: WorkerHandle | undefined;
 const received: Array<{ headers: IncomingHttpHeaders; body: string; status: number }> = [];
 let statuses: number[];
 
@@ -43,7 +43,7 @@ afterEach(async () => {
 
 test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event then delivered, signed', async () => {
   statuses = [503];
-  handle = startOutboxWorkers(t.deps, { sweepEveryMs: 250 });
+  handle = startWorkers(t.deps, { outbox: { sweepEveryMs: 250 }, queues: OUTBOX_QUEUES });
   await handle.ready();
   const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
 

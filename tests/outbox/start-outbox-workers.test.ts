@@ -4,7 +4,7 @@ import { userRegistered, wakeOutboxRelay } from '../../src/events';
 import { JOB, QUEUE } from '../../src/jobs/queues';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { makeRedisStreamTransport } from '../../src/outbox/redis-stream-transport';
-import { startOutboxWorkers, type OutboxWorkersHandle } from '../../src/outbox/start-outbox-workers';
+import { OUTBOX_QUEUES, startWorkers, type WorkerHandle } from '../../src/jobs/register';
 import type { OutboxTransport } from '../../src/outbox/transport';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
@@ -13,7 +13,7 @@ import { makeTestRedis } from '../support/redis';
 import { readStream } from './stream-helpers';
 
 let t: TestDeps;
-const handles: OutboxWorkersHandle[] = [];
+const handles: WorkerHandle[] = [];
 beforeEach(async () => (t = await makeTestDeps(makeFakeTwilio())));
 afterEach(async () => {
   await Promise.all(handles.splice(0).map((h) => h.close()));
@@ -36,7 +36,7 @@ test('three worker starts on one prefix leave exactly one sweep and one retentio
   const queueSets = connections.map((redis) => makeQueues(redis, t.prefix));
   try {
     for (const [i, redis] of connections.entries()) {
-      const handle = startOutboxWorkers({ ...t.deps, redis, queues: queueSets[i]! });
+      const handle = startWorkers({ ...t.deps, redis, queues: queueSets[i]! }, { queues: OUTBOX_QUEUES });
       handles.push(handle);
       await handle.ready();
     }
@@ -53,7 +53,7 @@ test('three worker starts on one prefix leave exactly one sweep and one retentio
 });
 
 test('a wake-up after commit publishes the event to the stream within moments', async () => {
-  const handle = startOutboxWorkers(t.deps, { sweepEveryMs: 60_000 });
+  const handle = startWorkers(t.deps, { outbox: { sweepEveryMs: 60_000 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   await handle.ready();
   const userId = randomUUID();
@@ -69,7 +69,7 @@ test('a wake-up after commit publishes the event to the stream within moments', 
 });
 
 test('the sweep publishes events nobody woke the relay for', async () => {
-  const handle = startOutboxWorkers(t.deps, { sweepEveryMs: 300 });
+  const handle = startWorkers(t.deps, { outbox: { sweepEveryMs: 300 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   await handle.ready();
   const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
@@ -90,7 +90,7 @@ test('a parked event shows as a failed job in Bull Board, and retrying that job 
       consumerUp ? inner.publish(envelopes) : envelopes.map(() => ({ ok: false, error: 'HTTP 400', permanent: true })),
     close: async () => undefined,
   };
-  const handle = startOutboxWorkers(t.deps, { transport, sweepEveryMs: 60_000 });
+  const handle = startWorkers(t.deps, { outbox: { transport, sweepEveryMs: 60_000 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   await handle.ready();
   const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
@@ -129,7 +129,7 @@ test('wake-ups during a relay run queue exactly one follow-up run, so no event w
     },
     close: async () => undefined,
   };
-  const handle = startOutboxWorkers(t.deps, { transport, sweepEveryMs: 600_000 });
+  const handle = startWorkers(t.deps, { outbox: { transport, sweepEveryMs: 600_000 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   const completed: string[] = [];
   handle.workers[0]!.on('completed', (job) => completed.push(job.name));

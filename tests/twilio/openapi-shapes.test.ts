@@ -22,6 +22,10 @@ function expectShape(body: Record<string, unknown>, described: Schema): void {
   }
 }
 
+function wrongCodeFor(standIn: LocalTwilio, to: string): string {
+  return standIn.lastCode(to) === '000000' ? '111111' : '000000';
+}
+
 const auth = { authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` };
 
 async function post(
@@ -45,6 +49,11 @@ describe('Local stand-in responses against the Twilio OpenAPI description', () =
   afterEach(async () => {
     await standIn.close();
   });
+
+  const to = '+447700900123';
+  const start = (base: string) => post(`${base}/Verifications`, { To: to, Channel: 'sms' });
+  // The stand-in's codes are random: never check the one it issued, so no check approves.
+  const wrongCheck = (base: string) => post(`${base}/VerificationCheck`, { To: to, Code: wrongCodeFor(standIn, to) });
 
   it('answers Messages.json POST with 201 and documented message fields', async () => {
     const { status, body } = await post(`${standIn.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages.json`, {
@@ -73,6 +82,73 @@ describe('Local stand-in responses against the Twilio OpenAPI description', () =
     expect(checked.status).toBe(200);
     expectShape(checked.body, schema('verify.v2.service.verification_check'));
     expect(checked.body).toMatchObject({ status: 'approved', valid: true, sid: started.body.sid });
+  });
+
+  it('answers a Verification update to Status=canceled with 200 and documented fields, by SID or by number', async () => {
+    const base = `${standIn.url}/v2/Services/${SERVICE_SID}`;
+
+    const first = await start(base);
+    const resent = await start(base);
+    const bySid = await post(`${base}/Verifications/${String(first.body.sid)}`, { Status: 'canceled' });
+    await start(base);
+    const byNumber = await post(`${base}/Verifications/${encodeURIComponent(to)}`, { Status: 'canceled' });
+
+    expect(resent.body).toMatchObject({ sid: first.body.sid, status: 'pending' });
+    expect(resent.body.send_code_attempts).toEqual([
+      expect.objectContaining({ channel: 'sms', attempt_sid: expect.stringMatching(/^VL[0-9a-f]{32}$/) }),
+      expect.objectContaining({ channel: 'sms', attempt_sid: expect.stringMatching(/^VL[0-9a-f]{32}$/) }),
+    ]);
+    for (const updated of [bySid, byNumber]) {
+      expect(updated.status).toBe(200);
+      expectShape(updated.body, schema('verify.v2.service.verification'));
+      expect(updated.body).toMatchObject({ to, status: 'canceled', valid: false });
+    }
+    expect(bySid.body.sid).toBe(first.body.sid);
+    expect(byNumber.body.sid).not.toBe(first.body.sid);
+  });
+
+  it.each([
+    [
+      'an update with nothing pending',
+      404,
+      20404,
+      async (base: string) => post(`${base}/Verifications/${to}`, { Status: 'canceled' }),
+    ],
+    [
+      'an update to a status it cannot be set to',
+      400,
+      60200,
+      async (base: string) => {
+        await start(base);
+        return post(`${base}/Verifications/${to}`, { Status: 'pending' });
+      },
+    ],
+    [
+      'the 6th check of one verification',
+      429,
+      60202,
+      async (base: string) => {
+        await start(base);
+        for (let i = 0; i < 5; i += 1) await wrongCheck(base);
+        return wrongCheck(base);
+      },
+    ],
+    [
+      'the 6th send of one verification',
+      429,
+      60203,
+      async (base: string) => {
+        for (let i = 0; i < 5; i += 1) await start(base);
+        return start(base);
+      },
+    ],
+  ] as const)("answers %s with %d and Twilio's error body for %d", async (_, status, code, request) => {
+    const answer = await request(`${standIn.url}/v2/Services/${SERVICE_SID}`);
+
+    expect(answer.status).toBe(status);
+    expect(Object.keys(answer.body).sort()).toEqual(['code', 'message', 'more_info', 'status']);
+    expect(answer.body).toMatchObject({ code, status, more_info: `https://www.twilio.com/docs/errors/${code}` });
+    expect(answer.body.message).toEqual(expect.any(String));
   });
 
   it('answers an unknown Verify service with 404 and code 20404', async () => {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { WEBHOOK_PATHS } from '../routes/webhook-paths';
 
 // Only known routes become label values: a path taken from the request would let any caller

@@ -4,7 +4,7 @@ import express, { type Router } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { basicAuth } from '../middleware/basic-auth';
 
 export const BULL_BOARD_PATH = '/admin/queues';

@@ -1,7 +1,7 @@
 // /healthz says the process is alive; /readyz says it can do its work (Postgres and Redis
 // answer) and turns 503 as soon as shutdown starts so the router stops sending traffic.
 import express, { type Router } from 'express';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 
 const CHECK_TIMEOUT_MS = 1_000;
 

@@ -3,7 +3,7 @@
 // Mount with app.use(makeInternalApiRouter(deps)); every path is under /api/v1.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { wakeOutboxRelay } from '../../events';
 import { JOB, QUEUE, type UpdatePreferenceJob } from '../../jobs/queues';
 import { preferenceDefaults, preferenceSchemas } from '../../preferences/registry';

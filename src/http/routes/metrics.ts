@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { observeQueueDepth } from '../../observability/metrics';
 import { requireBearerToken } from '../middleware/require-bearer-token';
 

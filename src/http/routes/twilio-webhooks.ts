@@ -6,7 +6,7 @@
 // per-request set-up cost more than everything else the web process does for a webhook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { JOB, QUEUE } from '../../jobs/queues';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';

@@ -1,11 +1,10 @@
 // Twilio's delivery status callbacks feed the delivery metrics. Each (message, status) pair is
 // counted once, however often Twilio or a retry delivers it.
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { Deps } from '../../main/deps';
+import type { Deps } from '../../deps';
 import { messageStatusSchema, QUEUE } from '../queues';
+import { KEY_TTL_SECONDS } from '../redis-keys';
 
-// Twilio stops sending callbacks for a message within hours; a day covers every redelivery.
-const SEEN_TTL_SECONDS = 24 * 3600;
 const FAILED_STATUSES = new Set(['failed', 'undelivered']);
 
 export type MessageStatusResult = { counted: boolean };
@@ -20,7 +19,7 @@ export function makeMessageStatusProcessor(deps: Deps) {
       deps.keys.messageStatusSeen(messageSid, status),
       '1',
       'EX',
-      SEEN_TTL_SECONDS,
+      KEY_TTL_SECONDS.messageStatus,
       'NX',
     );
     if (fresh === null) return { counted: false };

@@ -7,7 +7,6 @@ import { systemClock, type Clock } from '../../clock';
 import { makeFailures, type FailNext } from './failures';
 import { isAuthorised, LocalTwilioError, readForm, sendError, sendJson } from './http-io';
 import { makeMessagesStore, messageJson, type LocalMessage } from './messages-store';
-import { bareAddress } from './sids';
 import { makeStatusCallbacks } from './status-callbacks';
 import { makeVerifyStore } from './verify-store';
 
@@ -40,6 +39,7 @@ export type LocalTwilio = {
 const MESSAGES = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 const MESSAGE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
 const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
+const VERIFICATION = /^\/v2\/Services\/([^/]+)\/Verifications\/([^/]+)$/;
 const VERIFICATION_CHECK = /^\/v2\/Services\/([^/]+)\/VerificationCheck$/;
 
 export async function startLocalTwilio(options: LocalTwilioOptions): Promise<LocalTwilio> {
@@ -56,6 +56,14 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
   }
   function service(sid: string | undefined): void {
     if (sid !== options.verifyServiceSid) throw notFound();
+  }
+  // The official client puts a number in the path as it is ("+44..."); other clients encode it.
+  function pathParam(raw: string | undefined): string {
+    try {
+      return decodeURIComponent(raw ?? '');
+    } catch {
+      throw notFound();
+    }
   }
 
   // The local-only control API (no auth: it exists for `npm run chat` and for tests).
@@ -92,13 +100,12 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
       }
       if (method === 'GET') {
         // Twilio lists newest first, filtered by To and From; one page is enough locally.
-        const to = url.searchParams.get('To');
-        const from = url.searchParams.get('From');
         const pageSize = Math.min(1000, Math.max(1, Number(url.searchParams.get('PageSize') ?? 50) || 50));
-        const list = (to === null ? messages.all() : messages.to(to))
-          .filter((m) => from === null || bareAddress(m.from) === bareAddress(from))
-          .reverse()
-          .slice(0, pageSize);
+        const list = messages.list({
+          to: url.searchParams.get('To') ?? undefined,
+          from: url.searchParams.get('From') ?? undefined,
+          limit: pageSize,
+        });
         const uri = `/2010-04-01/Accounts/${options.accountSid}/Messages.json`;
         return sendJson(res, 200, {
           messages: list.map(messageJson),
@@ -123,6 +130,11 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
       service(match[1]);
       failures.take('verifications');
       return sendJson(res, 201, verify.start(ctx, await readForm(req)));
+    }
+    if ((match = VERIFICATION.exec(url.pathname)) !== null && method === 'POST') {
+      service(match[1]);
+      failures.take('verification-update');
+      return sendJson(res, 200, verify.update(ctx, pathParam(match[2]), await readForm(req)));
     }
     if ((match = VERIFICATION_CHECK.exec(url.pathname)) !== null && method === 'POST') {
       service(match[1]);

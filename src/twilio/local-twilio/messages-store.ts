@@ -91,6 +91,14 @@ export function makeMessagesStore(clock: Clock) {
     to(to: string): LocalMessage[] {
       return [...(byRecipient.get(bareAddress(to)) ?? [])];
     },
+    /** As Twilio lists them: newest first, filtered by To and From (with or without "whatsapp:"). */
+    list(filter: { to?: string; from?: string; limit: number }): LocalMessage[] {
+      const from = filter.from === undefined ? undefined : bareAddress(filter.from);
+      return (filter.to === undefined ? [...messages] : this.to(filter.to))
+        .filter((m) => from === undefined || bareAddress(m.from) === from)
+        .reverse()
+        .slice(0, filter.limit);
+    },
     reset(): void {
       messages = [];
       bySid = new Map();

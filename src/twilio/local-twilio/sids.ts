@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
-/** Twilio SIDs: a two-letter type prefix and 32 hex digits (SM..., VE..., ...). */
-export function makeSid(prefix: 'SM' | 'VE'): string {
+/** Twilio SIDs: a two-letter type prefix and 32 hex digits (SM message, VE verification, VL send attempt). */
+export function makeSid(prefix: 'SM' | 'VE' | 'VL'): string {
   return prefix + randomBytes(16).toString('hex');
 }
 

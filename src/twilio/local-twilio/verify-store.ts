@@ -1,6 +1,9 @@
-// Verify v2 rules as Twilio applies them: one 6-digit code per number, valid 10 minutes, at most
-// 5 checks per verification (60202) and 5 sends per number in 10 minutes (60203); a check with
-// nothing pending (approved, expired or never started) is 20404.
+// Verify v2 as Twilio documents it. One verification per number at a time; it lives 10 minutes
+// from its creation. A start while one is pending sends the same code under the same SID and
+// counts a send, but does not reset its checks; the 6th send of one verification is 429/60203.
+// The 6th check of one verification is 429/60202, even with the right code. A verification that
+// was approved, canceled or has expired is gone: checking or updating it is 404/20404, and the
+// next start creates a new one with fresh sends and checks.
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../../clock';
 import { isE164 } from '../../phone';
@@ -10,24 +13,35 @@ import { bareAddress, makeSid } from './sids';
 const LIFETIME_MS = 10 * 60 * 1000;
 const MAX_CHECKS = 5;
 const MAX_SENDS = 5;
-const SEND_WINDOW_MS = 10 * 60 * 1000;
-const CHANNELS = new Set(['sms', 'whatsapp', 'call', 'email', 'sna', 'auto']);
+// verification_enum_channel in Twilio's OpenAPI description.
+const CHANNELS = new Set(['sms', 'call', 'email', 'whatsapp', 'sna']);
+// verification_enum_status: the only statuses an update may set.
+const UPDATE_STATUSES = new Set(['canceled', 'approved']);
+
+type SendAttempt = { time: Date; channel: string; attemptSid: string };
 
 type Verification = {
   sid: string;
   to: string;
   channel: string;
   code: string;
-  status: 'pending' | 'approved';
+  status: 'pending' | 'approved' | 'canceled';
   checks: number;
-  sends: number;
+  sends: SendAttempt[];
   dateCreated: Date;
   dateUpdated: Date;
 };
 
 export type VerifyContext = { accountSid: string; serviceSid: string };
 
-function json(v: Verification, ctx: VerifyContext, valid: boolean) {
+const notFound = () => new LocalTwilioError(404, 20404, 'The requested resource was not found');
+
+// Twilio's examples write Verify dates as ISO 8601 to the second: "2015-07-30T20:00:00Z".
+function verifyDate(date: Date): string {
+  return date.toISOString().replace(/\.[0-9]{3}Z$/, 'Z');
+}
+
+function common(v: Verification, ctx: VerifyContext) {
   return {
     sid: v.sid,
     service_sid: ctx.serviceSid,
@@ -35,17 +49,43 @@ function json(v: Verification, ctx: VerifyContext, valid: boolean) {
     to: v.to,
     channel: v.channel,
     status: v.status,
-    valid,
-    date_created: v.dateCreated.toISOString(),
-    date_updated: v.dateUpdated.toISOString(),
+    valid: v.status === 'approved',
+    amount: null,
+    payee: null,
+    date_created: verifyDate(v.dateCreated),
+    date_updated: verifyDate(v.dateUpdated),
   };
+}
+
+/** The Verification resource (verify.v2.service.verification). */
+function verificationJson(v: Verification, ctx: VerifyContext) {
+  return {
+    ...common(v, ctx),
+    lookup: {},
+    send_code_attempts: v.sends.map((s) => ({
+      time: verifyDate(s.time),
+      channel: s.channel,
+      attempt_sid: s.attemptSid,
+    })),
+    sna: null,
+    url: `https://verify.twilio.com/v2/Services/${ctx.serviceSid}/Verifications/${v.sid}`,
+  };
+}
+
+/** The VerificationCheck resource (verify.v2.service.verification_check). */
+function checkJson(v: Verification, ctx: VerifyContext) {
+  return { ...common(v, ctx), sna_attempts_error_codes: [] };
+}
+
+function newCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
 export function makeVerifyStore(clock: Clock, onCode?: (to: string, code: string) => void) {
   let pending = new Map<string, Verification>();
-  let sendTimes = new Map<string, number[]>();
   let lastCodes = new Map<string, string>();
 
+  /** The number's pending verification; one past its 10 minutes is dropped, as Twilio expires it. */
   const live = (to: string): Verification | undefined => {
     const v = pending.get(to);
     if (v === undefined) return undefined;
@@ -56,70 +96,106 @@ export function makeVerifyStore(clock: Clock, onCode?: (to: string, code: string
     return v;
   };
 
+  const liveBySid = (sid: string): Verification | undefined => {
+    const match = [...pending.values()].find((v) => v.sid === sid);
+    return match === undefined ? undefined : live(match.to);
+  };
+
+  const create = (to: string, channel: string, code: string): Verification => {
+    const now = clock.now();
+    const v: Verification = {
+      sid: makeSid('VE'),
+      to,
+      channel,
+      code,
+      status: 'pending',
+      checks: 0,
+      sends: [],
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    pending.set(to, v);
+    return v;
+  };
+
+  const end = (v: Verification, status: 'approved' | 'canceled'): void => {
+    v.status = status;
+    v.dateUpdated = clock.now();
+    pending.delete(v.to);
+  };
+
   return {
+    /** POST /v2/Services/{ServiceSid}/Verifications: 201 with the new or the pending verification. */
     start(ctx: VerifyContext, form: URLSearchParams) {
       const to = form.get('To') ?? '';
       const channel = form.get('Channel') ?? '';
       if (!isE164(to)) throw new LocalTwilioError(400, 60200, 'Invalid parameter `To`');
       if (!CHANNELS.has(channel)) throw new LocalTwilioError(400, 60200, 'Invalid parameter: Channel');
-      const now = clock.now();
-      const recent = (sendTimes.get(to) ?? []).filter((t) => now.getTime() - t < SEND_WINDOW_MS);
-      if (recent.length >= MAX_SENDS) throw new LocalTwilioError(429, 60203, 'Max send attempts reached');
-      sendTimes.set(to, [...recent, now.getTime()]);
-      // A send while a verification is pending re-sends the same code under the same SID.
       const existing = live(to);
-      const v: Verification = existing ?? {
-        sid: makeSid('VE'),
-        to,
-        channel,
-        code: String(randomInt(0, 1_000_000)).padStart(6, '0'),
-        status: 'pending',
-        checks: 0,
-        sends: 0,
-        dateCreated: now,
-        dateUpdated: now,
-      };
-      v.sends += 1;
+      if (existing !== undefined && existing.sends.length >= MAX_SENDS)
+        throw new LocalTwilioError(429, 60203, 'Max send attempts reached');
+      const v = existing ?? create(to, channel, newCode());
+      const now = clock.now();
+      v.sends.push({ time: now, channel, attemptSid: makeSid('VL') });
       v.channel = channel;
       v.dateUpdated = now;
-      pending.set(to, v);
       lastCodes.set(to, v.code);
       onCode?.(to, v.code);
-      return {
-        ...json(v, ctx, false),
-        lookup: { carrier: null },
-        amount: null,
-        payee: null,
-        send_code_attempts: [{ time: now.toISOString(), channel, attempt_sid: makeSid('VE').replace(/^VE/, 'VL') }],
-        sna: null,
-        url: `https://verify.twilio.com/v2/Services/${ctx.serviceSid}/Verifications/${v.sid}`,
-      };
+      return verificationJson(v, ctx);
     },
 
+    /** POST /v2/Services/{ServiceSid}/VerificationCheck: 200 with pending (wrong code) or approved. */
     check(ctx: VerifyContext, form: URLSearchParams) {
       const to = form.get('To') ?? '';
+      const sid = form.get('VerificationSid') ?? '';
       const code = form.get('Code') ?? '';
-      if (to === '') throw new LocalTwilioError(400, 60200, 'Invalid parameter: To');
-      const v = live(to);
-      if (v === undefined) throw new LocalTwilioError(404, 20404, 'The requested resource was not found');
+      if (to === '' && sid === '') throw new LocalTwilioError(400, 60200, 'Invalid parameter: To');
+      if (code === '') throw new LocalTwilioError(400, 60200, 'Invalid parameter: Code');
+      const v = sid !== '' ? liveBySid(sid) : live(to);
+      if (v === undefined) throw notFound();
+      if (v.checks >= MAX_CHECKS) throw new LocalTwilioError(429, 60202, 'Max check attempts reached');
       v.checks += 1;
-      if (v.checks > MAX_CHECKS) throw new LocalTwilioError(429, 60202, 'Max check attempts reached');
-      const valid = code === v.code;
       v.dateUpdated = clock.now();
-      if (valid) {
-        v.status = 'approved';
-        pending.delete(to);
-      }
-      return { ...json(v, ctx, valid), amount: null, payee: null, sna_attempts_error_codes: [] };
+      if (code === v.code) end(v, 'approved');
+      return checkJson(v, ctx);
     },
 
+    /**
+     * POST /v2/Services/{ServiceSid}/Verifications/{Sid}, where Sid may be the VE SID or the number:
+     * 200 with the verification in its new status; 20404 when none is pending.
+     */
+    update(ctx: VerifyContext, sidOrTo: string, form: URLSearchParams) {
+      const status = form.get('Status') ?? '';
+      if (!UPDATE_STATUSES.has(status)) throw new LocalTwilioError(400, 60200, 'Invalid parameter: Status');
+      const v = sidOrTo.startsWith('VE') ? liveBySid(sidOrTo) : live(sidOrTo);
+      if (v === undefined) throw notFound();
+      end(v, status as 'approved' | 'canceled');
+      return verificationJson(v, ctx);
+    },
+
+    /** The code last issued to this number, pending or not (the control API's "latest code"). */
     lastCode(to: string): string | undefined {
       return lastCodes.get(bareAddress(to));
     },
 
+    /** The code the number's pending verification accepts, if one is pending. */
+    pendingCode(to: string): string | undefined {
+      return live(bareAddress(to))?.code;
+    },
+
+    /**
+     * Makes the number's pending verification accept `code`, starting one if none is pending,
+     * without a send. For tests and local tools that need to know the code in advance.
+     */
+    setCode(to: string, code: string): void {
+      const number = bareAddress(to);
+      const v = live(number) ?? create(number, 'sms', code);
+      v.code = code;
+      lastCodes.set(number, code);
+    },
+
     reset(): void {
       pending = new Map();
-      sendTimes = new Map();
       lastCodes = new Map();
     },
   };

@@ -132,7 +132,7 @@ describe('inbound-message processor', () => {
     twilio.failNext(1, new TwilioApiError(429, 60202, 'Max check attempts reached'));
     expect(await converse(phone, '111111')).toBe(texts.noChecksLeft);
 
-    twilio.failNext(1, new TwilioApiError(400, 60200, 'Invalid parameter'));
+    twilio.failNext(1, new TwilioApiError(400, 60200, 'Invalid parameter'), 'startVerification');
     expect(await converse(phone, 'RESEND')).toBe(texts.sendFailed);
   });
 

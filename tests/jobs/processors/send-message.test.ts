@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { JOB, QUEUE } from '../../../src/jobs/queues';
 import { makeSendMessageProcessor } from '../../../src/jobs/processors/send-message';
+import { makeSendRate } from '../../../src/outbound/send-rate';
 import { upsertPreference } from '../../../src/repos/preferences';
 import { createUser } from '../../../src/repos/users';
 import { TwilioApiError } from '../../../src/twilio/gateway';
@@ -17,12 +18,14 @@ describe('send-message processor', () => {
   });
   afterEach(() => t.close());
 
+  const sendDeps = () => ({ ...t.deps, sendRate: makeSendRate(t.redis, t.deps.keys, 1_000) });
+
   const add = (data: Record<string, unknown>, jobId: string): Promise<Job> =>
     t.deps.queues[QUEUE.outbound].add(JOB.sendMessage, data, { jobId });
 
   it('sends the message once with the status callback, even when the same job runs twice', async () => {
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k1' }, 'k1');
-    const process = makeSendMessageProcessor(t.deps);
+    const process = makeSendMessageProcessor(sendDeps());
 
     const first = await process(job);
     const second = await process(job);
@@ -41,7 +44,7 @@ describe('send-message processor', () => {
     const to = 'whatsapp:+447700900123';
     // The same reply text went out earlier for another message: it must not be mistaken for ours.
     const earlier = await add({ to, body: 'Hello', idempotencyKey: 'k0' }, 'k0');
-    const process = makeSendMessageProcessor(t.deps);
+    const process = makeSendMessageProcessor(sendDeps());
     await process(earlier);
     const job = await add({ to, body: 'Hello', idempotencyKey: 'k5' }, 'k5');
     // The dying attempt: marked as started, accepted by Twilio, never recorded.
@@ -60,7 +63,7 @@ describe('send-message processor', () => {
     const job = await add({ to, body: 'Hello', idempotencyKey: 'k6' }, 'k6');
     await t.redis.set(t.deps.keys.sendAttempt('k6'), String(Date.now()));
 
-    const result = await makeSendMessageProcessor(t.deps)(job);
+    const result = await makeSendMessageProcessor(sendDeps())(job);
 
     expect(result).not.toHaveProperty('recovered');
     expect(twilio.sent).toHaveLength(1);
@@ -70,21 +73,21 @@ describe('send-message processor', () => {
     twilio.failNext(1, new TwilioApiError(400, 21211, "The 'To' number is not a valid phone number."));
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k2' }, 'k2');
 
-    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(makeSendMessageProcessor(sendDeps())(job)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
   it('a message outside the 24-hour window (63016) fails the job without retrying', async () => {
     twilio.failNext(1, new TwilioApiError(400, 63016, 'Outside the allowed window'));
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k3' }, 'k3');
 
-    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(makeSendMessageProcessor(sendDeps())(job)).rejects.toBeInstanceOf(UnrecoverableError);
   });
 
   it('a rate limit (429) or server error is thrown for BullMQ to retry, and the retry sends', async () => {
     twilio.failNext(1, new TwilioApiError(429, 20429, 'Too Many Requests'));
     twilio.failNext(1, new TwilioApiError(503, undefined, 'Service Unavailable'));
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k4' }, 'k4');
-    const process = makeSendMessageProcessor(t.deps);
+    const process = makeSendMessageProcessor(sendDeps());
 
     const rateLimited = await process(job).catch((error: unknown) => error);
     const unavailable = await process(job).catch((error: unknown) => error);
@@ -104,7 +107,7 @@ describe('send-message processor', () => {
       'p1',
     );
     const reply = await add({ to: 'whatsapp:+447700900555', body: 'OK', idempotencyKey: 'r1' }, 'r1');
-    const process = makeSendMessageProcessor(t.deps);
+    const process = makeSendMessageProcessor(sendDeps());
 
     expect(await process(proactive)).toEqual({ dropped: 'opted-out' });
     await process(reply);
@@ -115,7 +118,7 @@ describe('send-message processor', () => {
   it('an invalid payload fails the job for good', async () => {
     const job = await add({ to: '+447700900123', body: '', idempotencyKey: 'bad' }, 'bad');
 
-    await expect(makeSendMessageProcessor(t.deps)(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(makeSendMessageProcessor(sendDeps())(job)).rejects.toBeInstanceOf(UnrecoverableError);
     expect(twilio.sent).toHaveLength(0);
   });
 });

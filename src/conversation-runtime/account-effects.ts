@@ -1,6 +1,6 @@
 // The conversation's database effects. Each runs in one transaction with its event and checks the
 // current rows first, so applying it again (a retried message) changes nothing and emits nothing.
-import type { Deps } from '../main/deps';
+import type { Deps } from '../deps';
 import { withTransaction } from '../db/transaction';
 import { userDeleted, userRegistered, userVerified, wakeOutboxRelay } from '../events';
 import { UserAlreadyExistsError } from '../errors';

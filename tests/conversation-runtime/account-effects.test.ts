@@ -1,4 +1,4 @@
-import { deleteUserData, markVerified, registerUser } from '../../src/conversation/account-effects';
+import { deleteUserData, markVerified, registerUser } from '../../src/conversation-runtime/account-effects';
 import { upsertPreference } from '../../src/repos/preferences';
 import { findUserByPhone } from '../../src/repos/users';
 import { makeFakeTwilio } from '../jobs/fake-twilio';

@@ -1,0 +1,34 @@
+// The state and context a turn is first decided with, stored so a retry decides alike: the same
+// effects in the same order, whatever changed in between.
+import type { Deps } from '../deps';
+import { listPreferences } from '../repos/preferences';
+import { findUserByPhone } from '../repos/users';
+import { KEY_TTL_SECONDS } from '../jobs/redis-keys';
+import type { ConversationSnapshot } from './converse';
+import { loadState } from './state-store';
+
+export async function snapshotFor(deps: Deps, phone: string, turnId: string): Promise<ConversationSnapshot> {
+  const key = deps.keys.inboundSnapshot(turnId);
+  const stored = await deps.redis.get(key);
+  if (stored !== null) {
+    const parsed = JSON.parse(stored) as ConversationSnapshot;
+    return { state: parsed.state, context: { ...parsed.context, now: new Date(parsed.context.now) } };
+  }
+  const user = await findUserByPhone(deps.db, phone);
+  const snapshot: ConversationSnapshot = {
+    state: await loadState(deps.redis, deps.keys, phone),
+    context: {
+      user: user && { id: user.id, verified: user.verifiedAt !== null },
+      preferences: user ? await listPreferences(deps.db, user.id) : {},
+      now: deps.clock.now(),
+      settings: {
+        resendCooldownSeconds: deps.config.verification.resendCooldownSeconds,
+        maxChecks: deps.config.verification.maxChecks,
+        claimWindowDays: deps.config.claimWindowDays,
+      },
+    },
+  };
+  // Deleted when the turn finishes; the TTL only covers a turn abandoned for good.
+  await deps.redis.set(key, JSON.stringify(snapshot), 'EX', KEY_TTL_SECONDS.unfinishedMessage);
+  return snapshot;
+}

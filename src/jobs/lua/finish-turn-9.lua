@@ -1,0 +1,29 @@
+-- Ends a message's turn at once: saves the conversation state, records the outcome, moves the
+-- lane on when it was this message's turn, forgets the per-message work keys, releases the lock.
+-- A rerun after a crash either sees the message done or finds everything as it was before it.
+-- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] sender-arrivals,
+-- KEYS[5] conversation, KEYS[6] sender-seq, KEYS[7] inbound-snapshot, KEYS[8] inbound-effects,
+-- KEYS[9] message-seq
+-- ARGV[1] arrival, ARGV[2] lock token, ARGV[3] state json ('' deletes it, '-' keeps it),
+-- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s)
+-- Returns -1 when the lock was not ours, 1 when the lane moved on, 0 otherwise.
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return -1 end
+if ARGV[3] == '' then
+  redis.call('DEL', KEYS[5])
+elseif ARGV[3] ~= '-' then
+  redis.call('SET', KEYS[5], ARGV[3], 'EX', ARGV[4])
+end
+redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[6])
+-- A redelivery of this MessageSid keeps its number only as long as the outcome is remembered.
+redis.call('EXPIRE', KEYS[9], ARGV[6])
+local n = tonumber(ARGV[1])
+local next = tonumber(redis.call('GET', KEYS[1]) or '1')
+local advanced = 0
+if next == n then
+  redis.call('SET', KEYS[1], n + 1, 'EX', ARGV[7])
+  redis.call('EXPIRE', KEYS[6], ARGV[7])
+  advanced = 1
+end
+redis.call('HDEL', KEYS[4], n)
+redis.call('DEL', KEYS[2], KEYS[7], KEYS[8])
+return advanced

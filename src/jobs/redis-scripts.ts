@@ -1,0 +1,155 @@
+// The service's Redis scripts: one .lua file each under ./lua, named with its key count as BullMQ
+// names its own (take-turn-3.lua; 4n: four keys per item). Read once at start, defined on each
+// connection before its first use, and called only through the typed wrappers below.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+
+const SCRIPTS = {
+  takeTurn: 'take-turn-3',
+  finishTurn: 'finish-turn-9',
+  skipArrival: 'skip-arrival-4',
+  renewLock: 'renew-lock-1',
+  releaseLock: 'release-lock-1',
+  recordArrivals: 'record-arrivals-4n',
+  reserveSend: 'reserve-send-1',
+} as const;
+type ScriptName = keyof typeof SCRIPTS;
+
+/** The key count from the file name; undefined for a script given its keys at each call. */
+function keyCount(file: string): number | undefined {
+  const count = /-(\d+)$/.exec(file)?.[1];
+  return count === undefined ? undefined : Number(count);
+}
+
+const lua = Object.fromEntries(
+  Object.entries(SCRIPTS).map(([name, file]) => [
+    name,
+    readFileSync(path.join(__dirname, 'lua', `${file}.lua`), 'utf8'),
+  ]),
+) as Record<ScriptName, string>;
+
+type Reply = string | number | null | Reply[];
+type Call = (...keysThenArgs: Array<string | number>) => Promise<Reply>;
+type WithScripts = Redis & Record<ScriptName, Call>;
+
+// Defined before first use: ioredis's auto-pipelines copy the custom commands that exist when
+// each pipeline is made, so a command defined later would be missing from one already open.
+function scripts(redis: Redis): WithScripts {
+  const candidate = redis as WithScripts;
+  if (typeof candidate.takeTurn !== 'function') {
+    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
+      const numberOfKeys = keyCount(SCRIPTS[name]);
+      redis.defineCommand(name, numberOfKeys === undefined ? { lua: lua[name] } : { numberOfKeys, lua: lua[name] });
+    }
+  }
+  return candidate;
+}
+
+/** Defines every script on this connection now (a connection with auto-pipelining needs it early). */
+export function defineScripts(redis: Redis): void {
+  scripts(redis);
+}
+
+export type TakeTurnReply = [kind: string, next: number, generation: number];
+
+export async function takeTurnScript(
+  redis: Redis,
+  keys: { next: string; lock: string; done: string },
+  args: { arrival: number; token: string; lockTtlMs: number },
+): Promise<TakeTurnReply> {
+  return (await scripts(redis).takeTurn(
+    keys.next,
+    keys.lock,
+    keys.done,
+    args.arrival,
+    args.token,
+    args.lockTtlMs,
+  )) as TakeTurnReply;
+}
+
+export async function finishTurnScript(
+  redis: Redis,
+  keys: {
+    next: string;
+    lock: string;
+    done: string;
+    arrivals: string;
+    conversation: string;
+    sequence: string;
+    snapshot: string;
+    effects: string;
+    messageSequence: string;
+  },
+  args: {
+    arrival: number;
+    token: string;
+    stateJson: string;
+    stateTtlSeconds: number;
+    outcome: string;
+    outcomeTtlSeconds: number;
+    senderTtlSeconds: number;
+  },
+): Promise<number> {
+  return (await scripts(redis).finishTurn(
+    keys.next,
+    keys.lock,
+    keys.done,
+    keys.arrivals,
+    keys.conversation,
+    keys.sequence,
+    keys.snapshot,
+    keys.effects,
+    keys.messageSequence,
+    args.arrival,
+    args.token,
+    args.stateJson,
+    args.stateTtlSeconds,
+    args.outcome,
+    args.outcomeTtlSeconds,
+    args.senderTtlSeconds,
+  )) as number;
+}
+
+export async function skipArrivalScript(
+  redis: Redis,
+  keys: { next: string; lock: string; arrivals: string; sequence: string },
+  args: { arrival: number; senderTtlSeconds: number },
+): Promise<boolean> {
+  const skipped = await scripts(redis).skipArrival(
+    keys.next,
+    keys.lock,
+    keys.arrivals,
+    keys.sequence,
+    args.arrival,
+    args.senderTtlSeconds,
+  );
+  return skipped === 1;
+}
+
+export async function renewLockScript(redis: Redis, lock: string, token: string, ttlMs: number): Promise<boolean> {
+  return (await scripts(redis).renewLock(lock, token, ttlMs)) === 1;
+}
+
+export async function releaseLockScript(redis: Redis, lock: string, token: string): Promise<boolean> {
+  return (await scripts(redis).releaseLock(lock, token)) === 1;
+}
+
+/** Four keys per message (message-seq, sender-seq, sender-arrivals, sender-next), then the sids. */
+export async function recordArrivalsScript(
+  redis: Redis,
+  keysPerMessage: Array<[messageSequence: string, sequence: string, arrivals: string, next: string]>,
+  args: { ttlSeconds: number; messageSids: string[] },
+): Promise<number[]> {
+  const keys = keysPerMessage.flat();
+  return (await scripts(redis).recordArrivals(keys.length, ...keys, args.ttlSeconds, ...args.messageSids)) as number[];
+}
+
+/** Reserves the next global send slot; resolves to the milliseconds to wait for it. */
+export async function reserveSendScript(
+  redis: Redis,
+  key: string,
+  args: { intervalMs: number; burstMs: number },
+): Promise<number> {
+  return (await scripts(redis).reserveSend(key, args.intervalMs, args.burstMs)) as number;
+}

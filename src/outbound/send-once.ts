@@ -1,0 +1,114 @@
+// Sends one WhatsApp message through Twilio at most once per ledger entry. The ledger records the
+// Message SID before the caller moves on, and a rerun whose earlier attempt may have reached
+// Twilio (the worker died between Twilio accepting and that record) first looks for the message
+// among the recipient's latest ones instead of sending again: Twilio's Messages API has no
+// idempotency key, so that lookup is the only way to tell. docs/decisions/0010-sender-lanes.md.
+import type { Deps } from '../deps';
+import { KEY_TTL_SECONDS, SENT_TO_LIMIT } from '../jobs/redis-keys';
+import { TwilioApiError } from '../twilio/gateway';
+import type { SendRate } from './send-rate';
+
+// How many of the recipient's latest messages a recovering send looks through: a sender's replies
+// go out one at a time, so its own message is among the newest.
+const RECENT_LIMIT = 20;
+// Twilio dates have whole seconds; allow for that and for clock skew between us and Twilio.
+const CREATED_SLACK_MS = 2_000;
+
+/** Where one message's send is remembered: a turn's effects hash, or keys of a queued send. */
+export type SendLedger = {
+  sentSid(): Promise<string | undefined>;
+  attemptStartedAt(): Promise<number | undefined>;
+  markAttempt(at: number): Promise<void>;
+  recordSent(sid: string): Promise<void>;
+};
+
+export type SendOutcome =
+  | { sid: string; duplicate?: true; recovered?: true }
+  /** Twilio refused it for good (an invalid number, a blocked recipient): sending again won't help. */
+  | { refused: TwilioApiError };
+
+export type SendDeps = Pick<Deps, 'redis' | 'keys' | 'twilio' | 'config' | 'logger'> & { sendRate: SendRate };
+
+/**
+ * Sends unless the ledger shows it was sent. Throws on errors worth retrying (429, 5xx, network):
+ * the caller waits and calls again with the same ledger.
+ */
+export async function sendOnce(
+  deps: SendDeps,
+  ledger: SendLedger,
+  message: { to: string; body: string },
+): Promise<SendOutcome> {
+  const alreadySent = await ledger.sentSid();
+  if (alreadySent !== undefined) return { sid: alreadySent, duplicate: true };
+
+  const earlierAttempt = await ledger.attemptStartedAt();
+  if (earlierAttempt !== undefined) {
+    const sid = await sentBefore(deps, message, earlierAttempt);
+    if (sid !== undefined) {
+      await record(deps, ledger, message.to, sid);
+      return { sid, recovered: true };
+    }
+  }
+
+  await deps.sendRate.waitForSlot();
+  await ledger.markAttempt(Date.now());
+  try {
+    const sent = await deps.twilio.sendMessage({
+      to: message.to,
+      body: message.body,
+      statusCallback: `${deps.config.publicBaseUrl}/webhooks/twilio/status`,
+    });
+    await record(deps, ledger, message.to, sent.sid);
+    return { sid: sent.sid };
+  } catch (error) {
+    if (error instanceof TwilioApiError && !error.retryable) return { refused: error };
+    throw error;
+  }
+}
+
+async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: string): Promise<void> {
+  await ledger.recordSent(sid);
+  // Bounded and expiring: only the recipient's latest sends matter to a recovering send.
+  const claimed = deps.keys.sentTo(to);
+  await deps.redis
+    .multi()
+    .zadd(claimed, String(Date.now()), sid)
+    .zremrangebyrank(claimed, 0, -SENT_TO_LIMIT - 1)
+    .expire(claimed, KEY_TTL_SECONDS.sentTo)
+    .exec();
+}
+
+/** The SID of this message if an earlier attempt got it to Twilio after all. */
+async function sentBefore(
+  deps: SendDeps,
+  message: { to: string; body: string },
+  attemptStartedAt: number,
+): Promise<string | undefined> {
+  if (deps.twilio.recentMessages === undefined) return undefined;
+  const [recent, claimed] = await Promise.all([
+    deps.twilio.recentMessages({ to: message.to, limit: RECENT_LIMIT }),
+    deps.redis.zrange(deps.keys.sentTo(message.to), '0', '-1'),
+  ]);
+  const taken = new Set(claimed);
+  const match = recent
+    .filter((m) => m.body === message.body && !taken.has(m.sid))
+    .filter((m) => m.dateCreated.getTime() >= attemptStartedAt - CREATED_SLACK_MS)
+    .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0];
+  return match?.sid;
+}
+
+/** A ledger in two keys of their own, for a queued send named by its idempotency key. */
+export function keyedLedger(deps: Pick<Deps, 'redis' | 'keys'>, idempotencyKey: string): SendLedger {
+  const sentKey = deps.keys.sentMessage(idempotencyKey);
+  const attemptKey = deps.keys.sendAttempt(idempotencyKey);
+  const ttl = KEY_TTL_SECONDS.outboundSend;
+  return {
+    sentSid: async () => (await deps.redis.get(sentKey)) ?? undefined,
+    attemptStartedAt: async () => {
+      const stamp = await deps.redis.get(attemptKey);
+      return stamp === null ? undefined : Number(stamp);
+    },
+    markAttempt: async (at) => void (await deps.redis.set(attemptKey, String(at), 'EX', ttl)),
+    recordSent: async (sid) => void (await deps.redis.set(sentKey, sid, 'EX', ttl)),
+  };
+}
