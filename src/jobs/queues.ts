@@ -68,6 +68,11 @@ export const updatePreferenceSchema = z.object({
   key: z.string().max(100),
   value: z.unknown(),
   correlationId: z.string().max(64).optional(),
+  /** Taken when the API accepted the write: the last accepted value wins (migration 005). */
+  acceptedSeq: z
+    .string()
+    .regex(/^[0-9]{1,19}$/)
+    .optional(),
 });
 export type UpdatePreferenceJob = z.infer<typeof updatePreferenceSchema>;
 

@@ -14,14 +14,21 @@ export type WritePreferenceResult = { changed: boolean; userFound: boolean };
 /** Throws InvalidPreferenceValueError / UnknownPreferenceKeyError for a value the registry refuses. */
 export async function writePreference(
   deps: Pick<Deps, 'db' | 'queues'>,
-  input: { userId: string; key: string; value: unknown; correlationId?: string | undefined },
+  input: {
+    userId: string;
+    key: string;
+    value: unknown;
+    correlationId?: string | undefined;
+    /** From nextPreferenceWriteSeq when the write was accepted; omitted: accepted now. */
+    acceptedSeq?: string | undefined;
+  },
 ): Promise<WritePreferenceResult> {
   const preference = parsePreference(input.key, input.value);
   const { userId, correlationId } = input;
   const result = await withTransaction(deps.db, async (client) => {
     // The row lock orders this write against a concurrent DELETE MY DATA, or another write, of the user.
     if (!(await lockUserById(client, userId))) return { changed: false, userFound: false };
-    const changed = await upsertPreference(client, userId, preference.key, preference.value);
+    const changed = await upsertPreference(client, userId, preference.key, preference.value, input.acceptedSeq);
     if (changed) {
       await appendEvent(
         client,

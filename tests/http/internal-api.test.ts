@@ -113,9 +113,10 @@ describe('with a token configured', () => {
     expect(body.jobs.map((job) => job.key)).toEqual(['notifications', 'home_station']);
     const queue = t.deps.queues[QUEUE.preferenceUpdate];
     const jobs = await Promise.all(body.jobs.map((job) => queue.getJob(job.job_id)));
+    const acceptedSeq = expect.stringMatching(/^[0-9]+$/);
     expect(jobs.map((job) => job?.data)).toEqual([
-      { userId: user.id, key: 'notifications', value: false, correlationId: 'req-123' },
-      { userId: user.id, key: 'home_station', value: 'EDB', correlationId: 'req-123' },
+      { userId: user.id, key: 'notifications', value: false, correlationId: 'req-123', acceptedSeq },
+      { userId: user.id, key: 'home_station', value: 'EDB', correlationId: 'req-123', acceptedSeq },
     ]);
   });
 

@@ -8,7 +8,7 @@ import { wakeOutboxRelay } from '../../events';
 import { JOB, QUEUE, type UpdatePreferenceJob } from '../../jobs/queues';
 import { preferenceDefaults, preferenceSchemas } from '../../preferences/registry';
 import { listParkedEvents, unparkEvent } from '../../repos/outbox';
-import { listPreferences } from '../../repos/preferences';
+import { listPreferences, nextPreferenceWriteSeq } from '../../repos/preferences';
 import { findUserById, findUserByPhone, type User } from '../../repos/users';
 import { requireBearerToken } from '../middleware/require-bearer-token';
 import { buildOpenApiDocument } from './internal-api-openapi';
@@ -83,9 +83,11 @@ export function makeInternalApiRouter(deps: InternalApiDeps): Router {
 
     const requestId = req.get('x-request-id');
     const correlationId = requestId && requestId.length <= 64 ? requestId : `api-${randomUUID()}`;
+    // Numbered as accepted, so writes of one user apply in this order whatever order they run in.
+    const acceptedSeq = await nextPreferenceWriteSeq(deps.db);
     const jobs = await deps.queues[QUEUE.preferenceUpdate].addBulk(
       entries.map(([key, value]) => {
-        const data: UpdatePreferenceJob = { userId: id.data, key, value, correlationId };
+        const data: UpdatePreferenceJob = { userId: id.data, key, value, correlationId, acceptedSeq };
         return { name: JOB.updatePreference, data };
       }),
     );
