@@ -69,6 +69,14 @@ const envSchema = z.object({
   CLAIM_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(28),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   OUTBOUND_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10000).default(50),
+  // How long Redis remembers a finished message (its outcome, its sends, its delivery statuses):
+  // long enough for Twilio's redeliveries and a crashed worker's rerun, not for days.
+  FINISHED_MESSAGE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(7 * 24 * 3600)
+    .default(3600),
   // How long RESEND must wait after a code was sent: Twilio Verify itself refuses rapid resends.
   VERIFY_RESEND_COOLDOWN_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   // Namespaces every Redis key (BullMQ's and the service's own), so several deployments or test
@@ -115,6 +123,7 @@ export type Config = {
   claimWindowDays: number;
   workerConcurrency: number;
   outboundMessagesPerSecond: number;
+  finishedMessageTtlSeconds: number;
   /** Twilio Verify allows 5 checks per verification; the cooldown keeps RESEND from spamming. */
   verification: { resendCooldownSeconds: number; maxChecks: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -196,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     claimWindowDays: e.CLAIM_WINDOW_DAYS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     outboundMessagesPerSecond: e.OUTBOUND_MESSAGES_PER_SECOND,
+    finishedMessageTtlSeconds: e.FINISHED_MESSAGE_TTL_SECONDS,
     verification: { resendCooldownSeconds: e.VERIFY_RESEND_COOLDOWN_SECONDS, maxChecks: 5 },
     logLevel: e.LOG_LEVEL,
   };

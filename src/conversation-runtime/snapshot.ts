@@ -3,7 +3,6 @@
 import type { Deps } from '../deps';
 import { listPreferences } from '../repos/preferences';
 import { findUserByPhone } from '../repos/users';
-import { KEY_TTL_SECONDS } from '../jobs/redis-keys';
 import type { ConversationSnapshot } from './converse';
 import { loadState } from './state-store';
 
@@ -29,6 +28,6 @@ export async function snapshotFor(deps: Deps, phone: string, turnId: string): Pr
     },
   };
   // Deleted when the turn finishes; the TTL only covers a turn abandoned for good.
-  await deps.redis.set(key, JSON.stringify(snapshot), 'EX', KEY_TTL_SECONDS.unfinishedMessage);
+  await deps.redis.set(key, JSON.stringify(snapshot), 'EX', deps.keys.ttl.unfinishedMessage);
   return snapshot;
 }

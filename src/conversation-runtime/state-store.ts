@@ -2,10 +2,10 @@
 // sender's message is processed (the save itself happens atomically with the lane's bookkeeping,
 // in src/jobs/sender-lane.ts finishTurn).
 import type { Redis } from 'ioredis';
-import { KEY_TTL_SECONDS, type RedisKeys } from '../jobs/redis-keys';
+import { DEFAULT_KEY_TTL_SECONDS, type RedisKeys } from '../jobs/redis-keys';
 import type { ConversationState } from '../conversation/types';
 
-export const CONVERSATION_TTL_SECONDS = KEY_TTL_SECONDS.conversation;
+export const CONVERSATION_TTL_SECONDS = DEFAULT_KEY_TTL_SECONDS.conversation;
 
 const STEPS = new Set<string>([
   'new',

@@ -2,7 +2,7 @@
 // effect index -> outcome, and the sends' ledgers. A retried turn decides alike (from its
 // snapshot) and skips what is recorded here; the hash is deleted when the turn finishes.
 import type { Redis } from 'ioredis';
-import { KEY_TTL_SECONDS, type RedisKeys } from '../jobs/redis-keys';
+import type { RedisKeys } from '../jobs/redis-keys';
 import type { SendLedger } from '../outbound/send-once';
 
 export type TurnEffects = {
@@ -17,7 +17,7 @@ export type TurnEffects = {
 
 export function turnEffects(redis: Redis, keys: RedisKeys, turnId: string): TurnEffects {
   const key = keys.inboundEffects(turnId);
-  const ttl = KEY_TTL_SECONDS.unfinishedMessage;
+  const ttl = keys.ttl.unfinishedMessage;
   const get = async (field: string) => (await redis.hget(key, field)) ?? undefined;
   const set = async (field: string, value: string) => {
     await redis.multi().hset(key, field, value).expire(key, ttl).exec();

@@ -1,6 +1,6 @@
 // The service's own Redis keys (BullMQ keeps its own under the same prefix), each with how long
 // it lives. Per-message keys last only as long as a redelivery or a crash recovery can need them.
-export const KEY_TTL_SECONDS = {
+export const DEFAULT_KEY_TTL_SECONDS = {
   /** Conversation state: 24 h after the sender's last message (the product's rule). */
   conversation: 24 * 3600,
   /** A sender's lane (sequence, next due, arrivals, gaps): a quiet day restarts it at 1. */
@@ -21,13 +21,27 @@ export const KEY_TTL_SECONDS = {
   sentTo: 3600,
   /** One delivery status seen: Twilio repeats a status callback within minutes. */
   messageStatus: 3600,
-} as const;
+};
+export type KeyTtlSeconds = typeof DEFAULT_KEY_TTL_SECONDS;
 
 /** How many recent SIDs per recipient are remembered: a recovering send looks at the last 20. */
 export const SENT_TO_LIMIT = 50;
 
-export function redisKeys(prefix: string) {
+/** The keys under `prefix`, with their TTLs (`ttl`); a finished message's keys may be given a shorter life. */
+export function redisKeys(prefix: string, options: { finishedMessageTtlSeconds?: number } = {}) {
+  const finished = options.finishedMessageTtlSeconds;
+  const ttl: KeyTtlSeconds =
+    finished === undefined
+      ? DEFAULT_KEY_TTL_SECONDS
+      : {
+          ...DEFAULT_KEY_TTL_SECONDS,
+          finishedMessage: finished,
+          outboundSend: finished,
+          sentTo: finished,
+          messageStatus: finished,
+        };
   return {
+    ttl,
     /** Conversation state of one sender. */
     conversation: (phone: string) => `${prefix}:conversation:${phone}`,
     /** Arrival order of one sender's messages. */

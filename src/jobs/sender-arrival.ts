@@ -2,7 +2,7 @@
 // in the same Redis round trip as queueing it; the inbound worker then processes a sender's
 // messages strictly by that number, whatever order BullMQ hands the jobs out in.
 import type { Redis } from 'ioredis';
-import { KEY_TTL_SECONDS, type RedisKeys } from './redis-keys';
+import type { RedisKeys } from './redis-keys';
 import { defineScripts, recordArrivalsScript } from './redis-scripts';
 
 type Arrival = { messageSid: string; phone: string };
@@ -17,7 +17,7 @@ function recordAll(redis: Redis, keys: RedisKeys, messages: Arrival[]): Promise<
       keys.senderNext(message.phone),
     ]),
     // A message's number must outlive any wait for its turn, and the sender's lane with it.
-    { ttlSeconds: KEY_TTL_SECONDS.unfinishedMessage, messageSids: messages.map((message) => message.messageSid) },
+    { ttlSeconds: keys.ttl.unfinishedMessage, messageSids: messages.map((message) => message.messageSid) },
   );
 }
 

@@ -3,7 +3,7 @@
 // Every step that reads and moves the lane is one Redis script (./lua), so several worker
 // processes can share a lane safely. Design: docs/decisions/0016-one-turn-does-its-own-work.md.
 import type { Redis } from 'ioredis';
-import { KEY_TTL_SECONDS, type RedisKeys } from './redis-keys';
+import type { RedisKeys } from './redis-keys';
 import {
   finishTurnScript,
   releaseLockScript,
@@ -108,8 +108,8 @@ export async function finishTurn(
       stateJson: state === undefined ? '-' : (state.json ?? ''),
       stateTtlSeconds: state?.ttlSeconds ?? 1,
       outcome: outcome.result === 'processed' ? 'processed' : `failed:${message.generation}`,
-      outcomeTtlSeconds: KEY_TTL_SECONDS.finishedMessage,
-      senderTtlSeconds: KEY_TTL_SECONDS.sender,
+      outcomeTtlSeconds: keys.ttl.finishedMessage,
+      senderTtlSeconds: keys.ttl.sender,
     },
   );
   return { owned: result !== -1, advanced: result === 1 };
@@ -125,7 +125,7 @@ export async function skipArrival(redis: Redis, keys: RedisKeys, phone: string, 
       arrivals: keys.senderArrivals(phone),
       sequence: keys.senderSequence(phone),
     },
-    { arrival, senderTtlSeconds: KEY_TTL_SECONDS.sender },
+    { arrival, senderTtlSeconds: keys.ttl.sender },
   );
 }
 
@@ -168,7 +168,7 @@ export async function gapAge(
   const [, , since] = (await redis
     .multi()
     .hsetnx(key, String(arrival), String(now))
-    .expire(key, KEY_TTL_SECONDS.sender)
+    .expire(key, keys.ttl.sender)
     .hget(key, String(arrival))
     .exec()) as [unknown, unknown, [Error | null, string | null]];
   return now - Number(since[1] ?? now);

@@ -37,7 +37,7 @@ export function buildDeps(
     db,
     redis,
     queues,
-    keys: redisKeys(config.redisKeyPrefix),
+    keys: redisKeys(config.redisKeyPrefix, { finishedMessageTtlSeconds: config.finishedMessageTtlSeconds }),
     twilio: options.twilio ?? makeTwilioGateway(config.twilio),
     logger,
     clock: systemClock,

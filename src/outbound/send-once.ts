@@ -4,7 +4,7 @@
 // among the recipient's latest ones instead of sending again: Twilio's Messages API has no
 // idempotency key, so that lookup is the only way to tell. docs/decisions/0010-sender-lanes.md.
 import type { Deps } from '../deps';
-import { KEY_TTL_SECONDS, SENT_TO_LIMIT } from '../jobs/redis-keys';
+import { SENT_TO_LIMIT } from '../jobs/redis-keys';
 import { TwilioApiError } from '../twilio/gateway';
 import type { SendRate } from './send-rate';
 
@@ -74,7 +74,7 @@ async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: strin
     .multi()
     .zadd(claimed, String(Date.now()), sid)
     .zremrangebyrank(claimed, 0, -SENT_TO_LIMIT - 1)
-    .expire(claimed, KEY_TTL_SECONDS.sentTo)
+    .expire(claimed, deps.keys.ttl.sentTo)
     .exec();
 }
 
@@ -101,7 +101,7 @@ async function sentBefore(
 export function keyedLedger(deps: Pick<Deps, 'redis' | 'keys'>, idempotencyKey: string): SendLedger {
   const sentKey = deps.keys.sentMessage(idempotencyKey);
   const attemptKey = deps.keys.sendAttempt(idempotencyKey);
-  const ttl = KEY_TTL_SECONDS.outboundSend;
+  const ttl = deps.keys.ttl.outboundSend;
   return {
     sentSid: async () => (await deps.redis.get(sentKey)) ?? undefined,
     attemptStartedAt: async () => {

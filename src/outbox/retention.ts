@@ -7,7 +7,7 @@ import { purgePublishedOlderThan } from '../repos/outbox';
 import type { OutboxMetrics } from './outbox-metrics';
 
 // 5,000 rows is a few tens of milliseconds of DELETE: short enough not to stall inserts (see the
-// insert p99 figures in bench/outbox.ts), large enough to clear a day of events in seconds.
+// insert p99 figures in bench/outbox.js), large enough to clear a day of events in seconds.
 export const DEFAULT_PURGE_BATCH_SIZE = 5_000;
 // A run stops after this and leaves the rest to the next one (or its own follow-up job).
 export const DEFAULT_PURGE_TIME_BUDGET_MS = 20_000;

@@ -1,6 +1,5 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../../src/jobs/redis-keys';
-import { KEY_TTL_SECONDS } from '../../src/jobs/redis-keys';
 import { arrivalOf, makeArrivalRecorder, recordArrival } from '../../src/jobs/sender-arrival';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 
@@ -33,7 +32,7 @@ describe('sender arrival numbers', () => {
     expect(await redis.ttl(keys().senderNext(ALICE))).toBe(-2); // not written until a worker advances it
     // As long as a message may wait for its turn (an outage), no longer.
     expect(await redis.ttl(keys().senderSequence(ALICE))).toBeGreaterThan(24 * 3600 - 60);
-    expect(await redis.ttl(keys().senderSequence(ALICE))).toBeLessThanOrEqual(KEY_TTL_SECONDS.unfinishedMessage);
+    expect(await redis.ttl(keys().senderSequence(ALICE))).toBeLessThanOrEqual(keys().ttl.unfinishedMessage);
   });
 
   it('sends the arrivals of one event-loop turn as one command, numbered in call order', async () => {

@@ -3,7 +3,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../deps';
 import { messageStatusSchema, QUEUE } from '../queues';
-import { KEY_TTL_SECONDS } from '../redis-keys';
 
 const FAILED_STATUSES = new Set(['failed', 'undelivered']);
 
@@ -19,7 +18,7 @@ export function makeMessageStatusProcessor(deps: Deps) {
       deps.keys.messageStatusSeen(messageSid, status),
       '1',
       'EX',
-      KEY_TTL_SECONDS.messageStatus,
+      deps.keys.ttl.messageStatus,
       'NX',
     );
     if (fresh === null) return { counted: false };
