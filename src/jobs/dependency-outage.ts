@@ -28,11 +28,14 @@ const UNAVAILABLE_MESSAGES =
 
 export function isDependencyOutage(error: unknown): boolean {
   if (error instanceof TwilioApiError) return error.retryable;
-  if (!(error instanceof Error)) return false;
-  const code = pgErrorCode(error) ?? pgErrorCode((error as { cause?: unknown }).cause);
+  // Read as a plain object, not `instanceof Error`: errors made by Node's own modules come from
+  // another realm where code runs in a VM context (as under jest).
+  if (typeof error !== 'object' || error === null) return false;
+  const { name, message, cause } = error as { name?: unknown; message?: unknown; cause?: unknown };
+  const code = pgErrorCode(error) ?? pgErrorCode(cause);
   if (code !== undefined && (NETWORK_CODES.has(code) || PG_UNAVAILABLE.test(code))) return true;
-  if (error.name === 'MaxRetriesPerRequestError') return true;
-  return UNAVAILABLE_MESSAGES.test(error.message);
+  if (name === 'MaxRetriesPerRequestError') return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.test(message);
 }
 
 // The first wait is short (a blip), then doubles to a cap, so a long outage costs a retry every

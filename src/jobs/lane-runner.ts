@@ -163,5 +163,9 @@ export function makeLaneRunner(
 }
 
 function errorSummary(error: unknown): { name: string; message: string } {
-  return error instanceof Error ? { name: error.name, message: error.message } : { name: 'unknown', message: '' };
+  const { name, message } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    message?: unknown;
+  };
+  return { name: typeof name === 'string' ? name : 'unknown', message: typeof message === 'string' ? message : '' };
 }

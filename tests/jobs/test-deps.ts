@@ -38,7 +38,7 @@ export async function makeTestDeps(
     queues,
     keys: redisKeys(prefix),
     twilio,
-    logger: makeLogger('silent'),
+    logger: makeLogger((process.env.TEST_LOG_LEVEL as 'warn') ?? 'silent'),
     clock: options.clock ?? { now: () => new Date() },
     metrics: makeMetrics(),
   } as Deps;
