@@ -1,8 +1,11 @@
 // Interleaved bursts from many senders. Each sender's script makes every reply depend on the
 // state its earlier messages left, so a message handled out of order, twice or not at all shows
 // up as a wrong reply list.
+import { Queue } from 'bullmq';
 import { texts } from '../../src/conversation/texts';
-import { eventually, type Stack } from './stack';
+import { QUEUE } from '../../src/jobs/queues';
+import { eventually } from '../support/eventually';
+import type { Stack } from './stack';
 
 export const SCRIPT = ['Hi', 'menu', 'help', 'what?', 'cancel', 'help'];
 export const EXPECTED = [
@@ -42,11 +45,35 @@ export function totalReplies(stack: Stack, phones: string[]): number {
 
 /** Resolves once the senders have at least `count` replies between them. */
 export async function untilReplies(stack: Stack, phones: string[], count: number, timeoutMs: number): Promise<void> {
-  await eventually(
-    () => totalReplies(stack, phones),
-    (total) => total >= count,
+  await eventually(() => expect(totalReplies(stack, phones)).toBeGreaterThanOrEqual(count), {
     timeoutMs,
-  );
+    what: `${count} replies`,
+  });
+}
+
+/**
+ * Resolves once every accepted message has been handled and nothing is left to run: no inbound
+ * job waiting, delayed or active (a SIGKILLed worker's jobs stay active until another worker takes
+ * them over), none failed, and no send queued. Call it after the webhooks were answered (each
+ * answer means its job was added). Only then can a test say that a reply it has not seen will not
+ * come.
+ */
+export async function untilSettled(stack: Stack, timeoutMs: number): Promise<void> {
+  const inbound = new Queue(QUEUE.inbound, { connection: stack.redis, prefix: stack.prefix });
+  const outbound = new Queue(QUEUE.outbound, { connection: stack.redis, prefix: stack.prefix });
+  const busy = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+  const none = Object.fromEntries(busy.map((state) => [state, 0]));
+  try {
+    await eventually(
+      async () => {
+        expect(await inbound.getJobCounts(...busy, 'failed')).toEqual({ ...none, failed: 0 });
+        expect(await outbound.getJobCounts(...busy)).toEqual(none);
+      },
+      { timeoutMs, what: 'every inbound message handled' },
+    );
+  } finally {
+    await Promise.all([inbound.close(), outbound.close()]);
+  }
 }
 
 /** Every sender's script answered: each reply once, in order. */

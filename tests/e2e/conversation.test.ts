@@ -1,7 +1,8 @@
 // The whole conversation through the real processes: signed webhooks into the web process,
 // queues and a worker process, the official Twilio client talking to the local stand-in.
 import { texts } from '../../src/conversation/texts';
-import { eventually, startStack, type Stack } from './stack';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from './stack';
 
 const PHONE = '+447700900301';
 
@@ -20,8 +21,14 @@ describe('a conversation end to end', () => {
     const before = replies().length;
     const { status } = await stack.webhooks.inbound({ from: PHONE, body });
     expect(status).toBe(200);
-    const after = await eventually(replies, (list) => list.length > before);
-    return after[before]!;
+    return eventually(
+      () => {
+        const list = replies();
+        expect(list.length).toBeGreaterThan(before);
+        return list[before]!;
+      },
+      { timeoutMs: 20_000, what: `the reply to ${JSON.stringify(body)}` },
+    );
   }
 
   async function userRow(): Promise<{ id: string; verified_at: Date | null } | undefined> {
@@ -53,7 +60,9 @@ describe('a conversation end to end', () => {
     const wrong = firstCode === '000000' ? '111111' : '000000';
     expect(await send(wrong)).toBe(texts.wrongCode(4));
 
-    await new Promise((resolve) => setTimeout(resolve, 1_100)); // waits out the RESEND cooldown (1 s here)
+    // Not a poll: waits out the RESEND cooldown (1 s here), a real duration. Nothing signals its end;
+    // a RESEND sent to find out would be answered `resendWait` and become part of the conversation.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     // Twilio resends the same code of the pending verification; the wrong try still counts.
     expect(await send('RESEND')).toBe(texts.codeResent(4));
     const code = stack.twilio.lastCode(PHONE)!;
@@ -122,10 +131,9 @@ describe('a conversation end to end', () => {
       { event_type: 'user.deleted', aggregate_id: id, payload: { user_id: id } },
     ]);
     // The conversation state goes as the deletion's turn finishes (just after its reply is sent).
-    await eventually(
-      () => stack.redis.get(`${stack.prefix}:conversation:${PHONE}`),
-      (state) => state === null,
-      5_000,
-    );
+    await eventually(async () => expect(await stack.redis.get(`${stack.prefix}:conversation:${PHONE}`)).toBeNull(), {
+      timeoutMs: 5_000,
+      what: 'the conversation state deleted',
+    });
   }, 90_000);
 });

@@ -1,7 +1,7 @@
 // Per-sender order across two worker processes: interleaved bursts from many senders, every
 // sender's replies complete and in order.
 import { Queue } from 'bullmq';
-import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, untilReplies } from './bursts';
+import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, untilReplies, untilSettled } from './bursts';
 import { startStack, type Stack } from './stack';
 
 describe('ordering across worker processes', () => {
@@ -17,7 +17,8 @@ describe('ordering across worker processes', () => {
 
     await sendBursts(stack, phones);
     await untilReplies(stack, phones, phones.length * SCRIPT.length, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // a duplicate would show up here
+    // Every job finished and none left to run: a duplicate reply would be among these by now.
+    await untilSettled(stack, 30_000);
 
     expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
     // Both processes took part.

@@ -95,18 +95,3 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
     },
   };
 }
-
-/** Polls until the predicate holds, or fails with what it last saw. */
-export async function eventually<T>(
-  read: () => T | Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value: ${JSON.stringify(value).slice(0, 2000)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

@@ -1,7 +1,16 @@
 // A worker process SIGKILLed in the middle of a burst: another worker picks up its jobs (BullMQ's
 // stalled-job recovery), no message is lost and no reply is sent twice. And one stopped with
 // SIGTERM finishes its running jobs and exits 0 in time.
-import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, totalReplies, untilReplies } from './bursts';
+import {
+  expectedReplies,
+  repliesBySender,
+  SCRIPT,
+  sendBursts,
+  senders,
+  totalReplies,
+  untilReplies,
+  untilSettled,
+} from './bursts';
 import { startStack, type Stack } from './stack';
 
 describe('a worker stopped mid-burst', () => {
@@ -26,7 +35,8 @@ describe('a worker stopped mid-burst', () => {
     await stack.startWorker();
 
     await untilReplies(stack, phones, all, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000)); // a duplicate would show up here
+    // Every job finished, the killed worker's ones included: a duplicate reply would be here by now.
+    await untilSettled(stack, 30_000);
 
     expect(repliesAtKill).toBeLessThan(all);
     expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
@@ -46,7 +56,7 @@ describe('a worker stopped mid-burst', () => {
     await sending;
     await stack.startWorker();
     await untilReplies(stack, phones, all, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await untilSettled(stack, 30_000);
 
     expect(code).toBe(0);
     expect(tookMs).toBeLessThan(25_000);

@@ -4,22 +4,13 @@ import { makeLogger } from '../../src/logger';
 import { makeLaneRunner } from '../../src/jobs/lane-runner';
 import { redisKeys } from '../../src/jobs/redis-keys';
 import { recordArrival } from '../../src/jobs/sender-arrival';
+import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 
 type LaneJob = { phone: string; sid: string; fail?: boolean };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 function sid(phone: string, n: number): string {
   return `SM${phone.slice(1).padStart(16, '0')}${String(n).padStart(16, '0')}`;
-}
-
-async function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(25);
-  }
 }
 
 describe('sender lanes', () => {
@@ -77,7 +68,8 @@ describe('sender lanes', () => {
     start(async (data, turn) => {
       if ((active.get(data.phone) ?? 0) > 0) overlaps++;
       active.set(data.phone, (active.get(data.phone) ?? 0) + 1);
-      await sleep(5 + Math.random() * 20);
+      // Not a wait: a turn that takes a while, so two turns of one sender would overlap if allowed.
+      await new Promise((resolve) => setTimeout(resolve, 5 + Math.random() * 20));
       processed.get(data.phone)!.push(turn.arrival);
       active.set(data.phone, active.get(data.phone)! - 1);
     });
@@ -85,7 +77,13 @@ describe('sender lanes', () => {
       messages.reverse().map((data) => ({ name: 'inbound-message', data, opts: { jobId: data.sid } })),
     );
 
-    await until(() => [...processed.values()].every((list) => list.length === perSender));
+    await eventually(
+      () => expect([...processed.values()].map((list) => list.length)).toEqual(senders.map(() => perSender)),
+      {
+        timeoutMs: 20_000,
+        what: `${perSender} messages per sender`,
+      },
+    );
 
     const expected = Array.from({ length: perSender }, (_, i) => i + 1);
     for (const phone of senders) expect(processed.get(phone)).toEqual(expected);
@@ -106,10 +104,13 @@ describe('sender lanes', () => {
     await queue.add('inbound-message', third, { jobId: third.sid });
     await queue.add('inbound-message', { ...second, fail: true }, { jobId: second.sid });
     await queue.add('inbound-message', first, { jobId: first.sid });
-    await until(() => processed.length === 2);
+    await eventually(() => expect(processed).toHaveLength(2), { timeoutMs: 20_000, what: 'two messages processed' });
 
     expect(processed).toEqual([1, 3]);
-    expect(await (await queue.getJob(second.sid))!.getState()).toBe('failed');
+    // The lane moves on before BullMQ records the failure: wait for that record.
+    await eventually(async () => expect(await (await queue.getJob(second.sid))!.getState()).toBe('failed'), {
+      what: 'the second message failed',
+    });
   });
 
   it('a redelivered message whose turn is over completes as a duplicate without running', async () => {
@@ -120,12 +121,20 @@ describe('sender lanes', () => {
       runs++;
     });
     const first = await queue.add('inbound-message', message, { jobId: message.sid });
-    await until(() => runs === 1);
-    while ((await first.getState()) !== 'completed') await sleep(25);
+    await eventually(async () => expect(await first.getState()).toBe('completed'), {
+      timeoutMs: 20_000,
+      what: 'the first delivery completed',
+    });
+    expect(runs).toBe(1);
 
     const again = await queue.add('inbound-message', message, { jobId: `${message.sid}-again` });
-    const result = await new Promise<unknown>((resolve) =>
-      worker!.on('completed', (job, value) => job.id === again.id && resolve(value)),
+    const result = await eventually(
+      async () => {
+        const job = (await queue.getJob(again.id!))!;
+        expect(await job.getState()).toBe('completed');
+        return job.returnvalue as unknown;
+      },
+      { timeoutMs: 20_000, what: 'the redelivery completed' },
     );
 
     expect(result).toBe('duplicate');
@@ -145,9 +154,9 @@ describe('sender lanes', () => {
     );
 
     await queue.add('inbound-message', next, { jobId: next.sid });
-    await until(() => turns.length === 1);
+    await eventually(() => expect(turns).toHaveLength(1), { timeoutMs: 20_000, what: 'the next arrival run' });
     await queue.add('inbound-message', lost, { jobId: lost.sid });
-    await until(() => turns.length === 2);
+    await eventually(() => expect(turns).toHaveLength(2), { timeoutMs: 20_000, what: 'the lost arrival run late' });
 
     expect(turns).toEqual([
       expect.objectContaining({ arrival: 2, late: false, turnId: next.sid }),
@@ -165,7 +174,7 @@ describe('sender lanes', () => {
     });
 
     await queue.add('inbound-message', message, { jobId: message.sid, timestamp: Date.now() - 10_000 } as never);
-    await until(() => turns.length === 1);
+    await eventually(() => expect(turns).toHaveLength(1), { timeoutMs: 20_000, what: 'the unnumbered message run' });
 
     expect(turns).toEqual([1]);
   });

@@ -5,6 +5,7 @@ import twilio from 'twilio';
 import { Client } from 'pg';
 import { texts } from '../../src/conversation/texts';
 import { createEmptyDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
 import { inboundForm } from '../http/webhook-test-app';
@@ -72,12 +73,14 @@ test('on an empty database it migrates, answers a message through the stand-in, 
     body: new URLSearchParams(form).toString(),
   });
   expect(response.status).toBe(200);
-  const deadline = Date.now() + 20_000;
-  let received: string[] = [];
-  while (received.length === 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    received = await replies(standInUrl);
-  }
+  const received = await eventually(
+    async () => {
+      const list = await replies(standInUrl);
+      expect(list).not.toHaveLength(0);
+      return list;
+    },
+    { timeoutMs: 20_000, what: 'a reply at the stand-in' },
+  );
   expect(received).toEqual([texts.welcome]);
 
   dev.child.kill('SIGTERM');

@@ -3,6 +3,7 @@
 import http from 'node:http';
 import twilio from 'twilio';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
 import { inboundForm } from '../http/webhook-test-app';
@@ -40,33 +41,37 @@ test('on SIGTERM the web process finishes an in-flight webhook, then exits 0', a
   );
 
   // Start a request and hold back the end of its body, so it is in flight when SIGTERM lands.
-  const answered = new Promise<number>((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: listeningOn,
-        method: 'POST',
-        path: '/webhooks/twilio/whatsapp',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'content-length': Buffer.byteLength(body),
-          'x-twilio-signature': signature,
-        },
-      },
-      (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      },
-    );
-    req.on('error', reject);
-    req.write(body.slice(0, 20));
-    setTimeout(() => {
-      web.child.kill('SIGTERM');
-      setTimeout(() => req.end(body.slice(20)), 300);
-    }, 100);
+  // `Expect: 100-continue` makes the web process say when it has read the request head (Node
+  // answers "100 Continue" and starts handling the request): from then on the request is in flight.
+  const req = http.request({
+    host: '127.0.0.1',
+    port: listeningOn,
+    method: 'POST',
+    path: '/webhooks/twilio/whatsapp',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': Buffer.byteLength(body),
+      'x-twilio-signature': signature,
+      expect: '100-continue',
+    },
   });
-
+  const answered = new Promise<number>((resolve, reject) => {
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+  let headRead = false;
+  req.on('continue', () => (headRead = true));
+  req.write(body.slice(0, 20));
   const started = Date.now();
+  await eventually(() => expect(headRead).toBe(true), { what: 'the web process reading the request' });
+
+  web.child.kill('SIGTERM');
+  await waitForOutput(web, (output) => output.includes('shutting down'));
+  req.end(body.slice(20));
+
   expect(await answered).toBe(200);
   expect(await web.exited).toBe(0);
   expect(Date.now() - started).toBeLessThan(25_000);

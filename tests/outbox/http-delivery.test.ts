@@ -7,6 +7,7 @@ import { signWebhook } from '../../src/outbox/webhook-signature';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+import { eventually } from '../support/eventually';
 
 const SECRET = 'outbox-http-secret-for-tests';
 let server: Server;
@@ -56,10 +57,7 @@ test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event the
         [id],
       )
     ).rows[0]!;
-  const deadline = Date.now() + 10_000;
-  while (!(await state()).published && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await eventually(async () => expect((await state()).published).toBe(true), { what: 'the event published' });
 
   expect(received.map((r) => [r.headers['webhook-id'], r.status])).toEqual([
     [id, 503],

@@ -6,6 +6,7 @@ import { JOB, QUEUE } from '../../src/jobs/queues';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+import { eventually } from '../support/eventually';
 
 let t: TestDeps;
 let worker: Worker | undefined;
@@ -34,12 +35,17 @@ test('a purge that runs out of time queues follow-up runs until every expired ev
     prefix: t.prefix,
   });
 
-  await t.deps.queues[QUEUE.outboxRetention].add(JOB.purgeOutbox, {}, { attempts: 1 });
-  const deadline = Date.now() + 10_000;
+  const queue = t.deps.queues[QUEUE.outboxRetention];
+  await queue.add(JOB.purgeOutbox, {}, { attempts: 1 });
   const remaining = async () =>
     Number((await t.deps.db.query(`select count(*) as n from whatsapp_handler.outbox_events`)).rows[0].n);
-  while ((await remaining()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await eventually(async () => expect(await remaining()).toBe(0), { what: 'every expired event purged' });
+  // The last run found too few rows to queue another: with no run left waiting or running, none will.
+  await eventually(
+    async () =>
+      expect(await queue.getJobCounts('waiting', 'active', 'delayed')).toEqual({ waiting: 0, active: 0, delayed: 0 }),
+    { what: 'no purge run left' },
+  );
 
-  expect(await remaining()).toBe(0);
   expect(runs).toBe(3);
 });

@@ -12,6 +12,7 @@ import { makeRedisStreamTransport } from '../../src/outbox/redis-stream-transpor
 import type { OutboxTransport, PublishOutcome } from '../../src/outbox/transport';
 import { appendEvent, unparkEvent } from '../../src/repos/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 import { orderPerAggregate, readStream } from './stream-helpers';
 
@@ -168,18 +169,22 @@ test('two relays running at once keep every aggregate in order and lose nothing'
   const poolB = makePool(db.url, { max: 2 });
   const drain = async (deps: RelayDeps) => {
     let published = 0;
-    for (let round = 0; round < 500; round++) {
-      const batch = await relayBatch(deps, 4);
-      published += batch.published;
-      if (batch.claimed === 0) {
+    await eventually(
+      async () => {
+        // Batches until one claims nothing; events the other relay holds right now are its own.
+        let batch;
+        do {
+          batch = await relayBatch(deps, 4);
+          published += batch.published;
+        } while (batch.claimed > 0);
         const { rows } = await db.pool.query<{ n: string }>(
           `select count(*)::text as n from whatsapp_handler.outbox_events where published_at is null`,
         );
-        if (rows[0]!.n === '0') return published;
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    }
-    throw new Error('relay did not drain');
+        expect(rows[0]!.n).toBe('0');
+      },
+      { timeoutMs: 20_000, what: 'the outbox drained' },
+    );
+    return published;
   };
 
   try {
@@ -276,10 +281,13 @@ test('when the relay process is killed after publishing and before committing, t
 
   // Postgres notices the dead connection, aborts its transaction and frees the row locks.
   let published = 0;
-  for (let i = 0; i < 50 && published < 2; i++) {
-    published += (await runRelay(relayDeps())).published;
-    if (published < 2) await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await eventually(
+    async () => {
+      published += (await runRelay(relayDeps())).published;
+      expect(published).toBeGreaterThanOrEqual(2);
+    },
+    { what: 'both events published again' },
+  );
 
   const delivered = (await readStream(redis, stream)).map((e) => e.event_id);
   expect(published).toBe(2);

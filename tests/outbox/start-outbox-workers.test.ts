@@ -9,6 +9,7 @@ import type { OutboxTransport } from '../../src/outbox/transport';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
+import { eventually } from '../support/eventually';
 import { makeTestRedis } from '../support/redis';
 import { readStream } from './stream-helpers';
 
@@ -20,14 +21,16 @@ afterEach(async () => {
   await t.close();
 });
 
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** The events on the stream once there are at least `count`. */
+function published(count: number, timeoutMs = 10_000) {
+  return eventually(
+    async () => {
+      const envelopes = await readStream(t.redis, `${t.prefix}:events`);
+      expect(envelopes.length).toBeGreaterThanOrEqual(count);
+      return envelopes;
+    },
+    { timeoutMs, what: `${count} event(s) on the stream` },
+  );
 }
 
 test('three worker starts on one prefix leave exactly one sweep and one retention schedule', async () => {
@@ -61,10 +64,7 @@ test('a wake-up after commit publishes the event to the stream within moments', 
 
   await wakeOutboxRelay(t.deps.queues);
 
-  const delivered = await until(async () => {
-    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
-    return envelopes.length > 0 && envelopes;
-  });
+  const delivered = await published(1);
   expect(delivered.map((e) => e.event_id)).toEqual([id]);
 });
 
@@ -74,10 +74,7 @@ test('the sweep publishes events nobody woke the relay for', async () => {
   await handle.ready();
   const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
 
-  const delivered = await until(async () => {
-    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
-    return envelopes.length > 0 && envelopes;
-  });
+  const delivered = await published(1);
   expect(delivered.map((e) => e.event_id)).toEqual([id]);
 });
 
@@ -97,10 +94,14 @@ test('a parked event shows as a failed job in Bull Board, and retrying that job 
   await wakeOutboxRelay(t.deps.queues);
 
   const relayQueue = t.deps.queues[QUEUE.outboxRelay];
-  const failed = await until(async () => {
-    const jobs = await relayQueue.getFailed();
-    return jobs.find((job) => job.name === JOB.outboxEventParked);
-  });
+  const failed = await eventually(
+    async () => {
+      const parked = (await relayQueue.getFailed()).find((job) => job.name === JOB.outboxEventParked);
+      expect(parked).toBeDefined();
+      return parked!;
+    },
+    { what: 'the parked event as a failed job' },
+  );
   expect(failed.data).toMatchObject({ eventId: id, eventType: 'user.registered', lastError: 'HTTP 400' });
   expect(failed.failedReason).toContain(`outbox event ${id}`);
 
@@ -108,10 +109,7 @@ test('a parked event shows as a failed job in Bull Board, and retrying that job 
   // What Bull Board's "retry" button does.
   await (await Job.fromId(relayQueue, failed.id!))!.retry('failed');
 
-  const delivered = await until(async () => {
-    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
-    return envelopes.length > 0 && envelopes;
-  });
+  const delivered = await published(1);
   expect(delivered.map((e) => e.event_id)).toEqual([id]);
 });
 
@@ -135,24 +133,33 @@ test('wake-ups during a relay run queue exactly one follow-up run, so no event w
   handle.workers[0]!.on('completed', (job) => completed.push(job.name));
   await handle.ready();
   // A schedule with `every` runs its first job at once: let that sweep finish (finding nothing).
-  await until(async () => completed.length === 1);
+  await eventually(() => expect(completed).toHaveLength(1), { what: 'the first sweep' });
   completed.length = 0;
   calls = 0;
   const first = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
-  await until(async () => calls > 0);
+  await eventually(() => expect(calls).toBeGreaterThan(0), { what: 'the first batch at the transport' });
 
   const second = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
   await wakeOutboxRelay(t.deps.queues);
   release();
 
-  const delivered = await until(async () => {
-    const envelopes = await readStream(t.redis, `${t.prefix}:events`);
-    return envelopes.length >= 2 && envelopes;
-  }, 5_000);
-  await until(async () => completed.length >= 2, 5_000);
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const delivered = await published(2, 5_000);
+  // Two runs done and no relay job left waiting or running (the sweep's next run, 600 s off, is
+  // delayed): a third run would have to be one of those, so none can come after this.
+  const relayQueue = t.deps.queues[QUEUE.outboxRelay];
+  await eventually(
+    async () => {
+      expect(completed.length).toBeGreaterThanOrEqual(2);
+      expect(await relayQueue.getJobCounts('waiting', 'active', 'prioritized')).toEqual({
+        waiting: 0,
+        active: 0,
+        prioritized: 0,
+      });
+    },
+    { timeoutMs: 5_000, what: 'the relay queue idle after two runs' },
+  );
   expect(delivered.map((e) => e.event_id)).toEqual([first.id, second.id]);
   expect(completed).toEqual([JOB.relayOutbox, JOB.relayOutbox]);
 });

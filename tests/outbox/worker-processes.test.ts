@@ -6,6 +6,7 @@ import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { QUEUE } from '../../src/jobs/queues';
 import { appendEvent } from '../../src/repos/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/eventually';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
 import { deletePrefix, redisUrl, testPrefix } from '../support/redis';
 import { readStream } from './stream-helpers';
@@ -42,12 +43,14 @@ test('three worker processes on one prefix install one sweep and one retention s
     const retentionSchedules = await queues[QUEUE.outboxRetention].getJobSchedulers();
     const { id } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
     await wakeOutboxRelay(queues);
-    const deadline = Date.now() + 10_000;
-    let delivered = await readStream(redis, `${prefix}:events`);
-    while (delivered.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      delivered = await readStream(redis, `${prefix}:events`);
-    }
+    const delivered = await eventually(
+      async () => {
+        const envelopes = await readStream(redis, `${prefix}:events`);
+        expect(envelopes).not.toHaveLength(0);
+        return envelopes;
+      },
+      { what: 'the event on the stream' },
+    );
 
     expect(relaySchedules.map((s) => s.key)).toEqual(['outbox-relay-sweep']);
     expect(retentionSchedules.map((s) => s.key)).toEqual(['outbox-retention']);

@@ -1,6 +1,7 @@
 // Spawns the built service (dist/) as real processes for end-to-end and shutdown tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { eventually } from './eventually';
 
 const children: ChildProcess[] = [];
 
@@ -24,16 +25,23 @@ export function startService(entry: 'web' | 'worker' | 'dev', env: NodeJS.Proces
   return { child, output: () => output, exited };
 }
 
-/** Resolves when the predicate holds for the process output, or rejects after timeoutMs. */
+/**
+ * Resolves when the predicate holds for the process output, or rejects after timeoutMs; rejects at
+ * once if the process exits without printing it.
+ */
 export async function waitForOutput(
   service: ServiceProcess,
   predicate: (output: string) => boolean,
   timeoutMs = 15_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate(service.output())) {
-    if (service.child.exitCode !== null) throw new Error(`process exited early:\n${service.output()}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for output:\n${service.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const exitedFirst = await eventually(
+    () => {
+      if (predicate(service.output())) return false;
+      // An exited process prints nothing more: stop waiting and say so below.
+      if (service.child.exitCode !== null || service.child.signalCode !== null) return true;
+      throw new Error(`output so far:\n${service.output()}`);
+    },
+    { timeoutMs, what: 'the expected process output' },
+  );
+  if (exitedFirst) throw new Error(`process exited early:\n${service.output()}`);
 }

@@ -10,8 +10,7 @@ import { listPreferences } from '../../../src/repos/preferences';
 import { TwilioApiError } from '../../../src/twilio/gateway';
 import { makeFakeTwilio, type FakeTwilio } from '../fake-twilio';
 import { makeTestDeps, type TestDeps } from '../test-deps';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { eventually } from '../../support/eventually';
 
 describe('inbound-message processor', () => {
   let twilio: FakeTwilio;
@@ -55,13 +54,14 @@ describe('inbound-message processor', () => {
     return twilio.sent.filter((m) => m.to === `whatsapp:${phone}`).map((m) => m.body);
   }
 
-  async function waitForReplies(phone: string, count: number, timeoutMs = 20_000): Promise<string[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (repliesTo(phone).length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} replies, got ${JSON.stringify(repliesTo(phone))}`);
-      await sleep(20);
-    }
-    return repliesTo(phone);
+  async function waitForReplies(phone: string, count: number): Promise<string[]> {
+    return eventually(
+      () => {
+        expect(repliesTo(phone).length).toBeGreaterThanOrEqual(count);
+        return repliesTo(phone);
+      },
+      { timeoutMs: 20_000, what: `${count} replies` },
+    );
   }
 
   /** Sends a message and returns its reply once the message's turn has finished. */
@@ -75,7 +75,7 @@ describe('inbound-message processor', () => {
 
   async function finished(sid: string): Promise<void> {
     const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
-    while (!(await job.isCompleted())) await sleep(20);
+    await eventually(async () => expect(await job.isCompleted()).toBe(true), { what: `${sid} completed` });
   }
 
   async function eventTypes(): Promise<string[]> {
@@ -192,13 +192,13 @@ describe('inbound-message processor', () => {
     await converse(phone, 'Hi');
     const sid = await receive(phone, 'YES');
     await waitForReplies(phone, 2);
+    await finished(sid);
     const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
-    while (!(await job.isCompleted())) await sleep(20);
     const state = await t.redis.get(t.deps.keys.conversation(phone));
 
     // A redelivery of the same MessageSid under another job id: the lane knows it is done.
     await t.deps.queues[QUEUE.inbound].add(JOB.inboundMessage, job.data, { jobId: `${sid}-again` });
-    await sleep(500);
+    await finished(`${sid}-again`);
 
     expect(repliesTo(phone)).toEqual([texts.welcome, texts.codeSent]);
     expect(twilio.starts).toHaveLength(1);
