@@ -215,15 +215,6 @@ describe('nonsense', () => {
     const match = findStation(text);
     expect(offered(match).length).toBeLessThanOrEqual(MAX_CHOICES);
   });
-
-  it('a lookup takes well under a millisecond', () => {
-    const queries = [...everydayNames, ...shortFormsTyped, ...misspellings].map(([text]) => text);
-    findStation('warm up');
-    const started = performance.now();
-    for (let i = 0; i < 1_000; i++) findStation(queries[i % queries.length]!);
-    // About 0.03 ms each when measured; the bound leaves room for a slow, busy machine.
-    expect((performance.now() - started) / 1_000).toBeLessThan(1);
-  });
 });
 
 describe('lookup tables', () => {
