@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const source = process.argv[2] ?? path.join(root, '../shared/twilio-oai');
 const WANTED = {
-  'twilio_api_v2010.json': ['api.v2010.account.message'],
+  'twilio_api_v2010.json': ['api.v2010.account.message', 'api.v2010.account.message.media'],
   'twilio_verify_v2.json': ['verify.v2.service.verification', 'verify.v2.service.verification_check'],
 };
 

@@ -3,6 +3,7 @@
 // after another, so the sender's next message sees all of it. Every effect has an index within the
 // turn and records what it did in the turn's effects hash, so a retried turn (after an outage or
 // a crash) applies each effect once and never sends a reply twice.
+import { UnrecoverableError } from 'bullmq';
 import type { Deps } from '../deps';
 import { decide } from '../conversation/decide';
 import type { ConversationContext, ConversationInput, ConversationState, Effect } from '../conversation/types';
@@ -12,6 +13,8 @@ import type { SendRate } from '../outbound/send-rate';
 import { maskPhone } from '../phone';
 import { writePreference } from '../preferences/write-preference';
 import { deleteUserData, markVerified, registerUser } from './account-effects';
+import { discardTickets, listRecentJourneys, submitJourney } from './journey-effects';
+import { deleteStoredMedia, storeTickets } from './store-tickets';
 import type { TurnEffects } from './turn-effects';
 import {
   cancelVerification,
@@ -34,6 +37,12 @@ const DONE = 'done';
 const REFUSED = 'refused';
 
 type Applied = { feedback?: ConversationInput; context?: ConversationContext };
+
+/** The journey effects are only decided for a verified user; anything else is a bug in the machine. */
+function requireUser(context: ConversationContext): { id: string } {
+  if (context.user === undefined) throw new UnrecoverableError('a journey effect without an account');
+  return context.user;
+}
 
 export function makeConverse(deps: TurnDeps) {
   /** Returns the state to keep (undefined: forget the sender). */
@@ -106,6 +115,36 @@ export function makeConverse(deps: TurnDeps) {
         case 'delete-user': {
           await deleteUserData(deps, phone, message.messageSid);
           return { context: { ...context, user: undefined, preferences: {} } };
+        }
+        case 'store-ticket': {
+          const user = requireUser(context);
+          const stored = JSON.parse(
+            await once(i, async () => JSON.stringify(await storeTickets(deps, user.id, effect.media))),
+          ) as Extract<ConversationInput, { kind: 'ticket-stored' }>;
+          // Kept here now, so Twilio's copy can go; a retry finds it gone, which is fine.
+          if (stored.outcome === 'stored') await deleteStoredMedia(deps, effect.media);
+          return { feedback: stored };
+        }
+        case 'discard-tickets': {
+          await discardTickets(deps, requireUser(context).id, effect.ticketFileIds);
+          return {};
+        }
+        case 'submit-journey': {
+          const user = requireUser(context);
+          // One journey per MessageSid (a unique key), however often this YES is retried.
+          const reference = await once(i, async () => {
+            const submitted = await submitJourney(deps, {
+              userId: user.id,
+              correlationId: message.messageSid,
+              journey: effect.journey,
+            });
+            return submitted.reference;
+          });
+          return { feedback: { kind: 'journey-submitted', reference } };
+        }
+        case 'load-journeys': {
+          const journeys = await listRecentJourneys(deps, requireUser(context).id);
+          return { feedback: { kind: 'journeys-loaded', journeys } };
         }
       }
     };

@@ -15,7 +15,7 @@ const STEPS = new Set<string>([
   'settings',
   'settings-home-station',
   'confirm-delete',
-  'report-delay',
+  'journey',
 ]);
 
 /** The sender's state; a missing, expired or unreadable value starts a new conversation. */

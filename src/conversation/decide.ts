@@ -1,8 +1,11 @@
 // The conversation state machine: (state, input, context) -> { next, effects }. Pure: no I/O,
 // no clock but context.now. Every message gets at least one reply, either here or in the round
-// the runtime runs after a start-verification / check-verification effect.
-import { onGlobalCommand } from './commands';
-import { globalCommand, matches } from './keywords';
+// the runtime runs after an effect that feeds back an outcome (start-verification,
+// check-verification, store-ticket, submit-journey, load-journeys).
+import { readYesNo } from '../journeys/yes-no';
+import { onGlobalCommand, onJourneyCommand } from './commands';
+import { onJourney, onJourneySubmitted, onTicketStored, reportFromSentence } from './journey';
+import { globalCommand, journeyCommand, looksLikeCode, matches } from './keywords';
 import {
   LONG_AGO,
   onAwaitingCode,
@@ -13,6 +16,7 @@ import {
 } from './onboarding';
 import { say } from './say';
 import { onHomeStation, onMenu, onSettings, showMenu } from './settings';
+import { onJourneysLoaded } from './status';
 import { texts } from './texts';
 import type { ConversationContext, ConversationInput, ConversationState, Decision } from './types';
 
@@ -20,6 +24,9 @@ export function decide(state: ConversationState, input: ConversationInput, conte
   // Outcomes arrive in the same turn as the effect that asked for them: the state is current.
   if (input.kind === 'verification-started') return onVerificationStarted(state, input.outcome, context);
   if (input.kind === 'verification-checked') return onVerificationChecked(state, input.outcome);
+  if (input.kind === 'ticket-stored') return onTicketStored(state, input, context);
+  if (input.kind === 'journey-submitted') return onJourneySubmitted(input.reference);
+  if (input.kind === 'journeys-loaded') return onJourneysLoaded(state, input.journeys, context);
 
   const { state: current, returning } = reconcile(state, context);
   const text = input.text;
@@ -29,20 +36,33 @@ export function decide(state: ConversationState, input: ConversationInput, conte
   const command = globalCommand(text);
   if (command !== undefined) return onGlobalCommand(command, current, context);
 
+  const journeyKeyword = journeyCommand(text);
+  if (journeyKeyword !== undefined) return onJourneyCommand(journeyKeyword, current, context, returning);
+
   switch (current.step) {
-    case 'new':
-      return welcome();
-    case 'awaiting-consent':
-      return onConsent(text, context);
-    case 'awaiting-code':
-      return onAwaitingCode(current, text, context, returning);
+    case 'new': {
+      // A first message about a delay still gets the welcome, with a word on why it comes first.
+      const start = reportFromSentence(text, context);
+      return start ? onJourneyCommand('delay', current, context, returning, start) : welcome();
+    }
+    case 'awaiting-consent': {
+      const start = readYesNo(text) === null ? reportFromSentence(text, context) : undefined;
+      return start ? onJourneyCommand('delay', current, context, returning, start) : onConsent(text, context);
+    }
+    case 'awaiting-code': {
+      const start = looksLikeCode(text) ? undefined : reportFromSentence(text, context);
+      return start
+        ? onJourneyCommand('delay', current, context, returning, start)
+        : onAwaitingCode(current, text, context, returning);
+    }
     case 'menu':
-    case 'report-delay':
       return onMenu(text, context, returning);
+    case 'journey':
+      return onJourney(current, input, context);
     case 'settings':
       return onSettings(text, context);
     case 'settings-home-station':
-      return onHomeStation(text, current);
+      return onHomeStation(text, current, context);
   }
 }
 
@@ -69,8 +89,6 @@ function reconcile(
   if (state.step === 'new' || state.step === 'awaiting-consent' || state.step === 'awaiting-code') {
     return { state: { step: 'menu' }, returning: true };
   }
-  // Journey reporting does not exist yet: its placeholder behaves as the menu.
-  if (state.step === 'report-delay') return { state: { step: 'menu' }, returning: false };
   return { state, returning: false };
 }
 
@@ -97,6 +115,12 @@ function onConfirmDelete(
       ? { step: 'awaiting-code', ...state.pendingCode }
       : unknownVerification(context);
   if (command !== undefined) return onGlobalCommand(command, back, context, texts.deleteCancelled);
+  // DELAY, STATUS or a sentence about a delay: the data stays and the sender gets what they asked for.
+  const journeyKeyword = journeyCommand(text);
+  const start = journeyKeyword === undefined ? reportFromSentence(text, context) : undefined;
+  if (journeyKeyword !== undefined || start !== undefined) {
+    return onJourneyCommand(journeyKeyword ?? 'delay', back, context, false, start, texts.deleteCancelled);
+  }
   if (back.step === 'menu') return showMenu(texts.deleteCancelled);
   return say(back, texts.deleteCancelled, texts.codeHint);
 }

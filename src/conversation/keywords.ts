@@ -31,15 +31,34 @@ export function globalCommand(text: string): GlobalCommand | undefined {
   return GLOBAL_COMMANDS.get(normalise(text));
 }
 
-const YES = new Set(['yes', 'y', 'yeah', 'yep', 'ok', 'okay', 'agree', 'i agree', 'sure']);
-const NO = new Set(['no', 'n', 'nope', 'no thanks', 'no thank you']);
+export type JourneyCommand = 'delay' | 'status';
 
-export function isYes(text: string): boolean {
-  return YES.has(normalise(text));
-}
+// Flows 6 and 7: keywords a verified sender may send in any state. A sentence about a delay
+// ("my train was late") also starts a report; that reading is src/journeys/read-delay-intent.ts.
+const JOURNEY_COMMANDS: ReadonlyMap<string, JourneyCommand> = new Map([
+  ['delay', 'delay'],
+  ['delays', 'delay'],
+  ['report', 'delay'],
+  ['report delay', 'delay'],
+  ['report a delay', 'delay'],
+  ['report a delayed journey', 'delay'],
+  ['report a journey', 'delay'],
+  ['delay repay', 'delay'],
+  ['claim', 'delay'],
+  ['make a claim', 'delay'],
+  ['new claim', 'delay'],
+  ['status', 'status'],
+  ['my status', 'status'],
+  ['claim status', 'status'],
+  ['journey status', 'status'],
+  ['journeys', 'status'],
+  ['my journeys', 'status'],
+  ['claims', 'status'],
+  ['my claims', 'status'],
+]);
 
-export function isNo(text: string): boolean {
-  return NO.has(normalise(text));
+export function journeyCommand(text: string): JourneyCommand | undefined {
+  return JOURNEY_COMMANDS.get(normalise(text));
 }
 
 /** True for the words of its argument (already normalised), e.g. matches('resend', 'resend'). */

@@ -3,7 +3,8 @@
 // The counting follows Twilio Verify (docs/decisions/0017): 5 checks per verification; a RESEND
 // while one is pending resends it with the checks it has left; only a new verification (the first,
 // one after cancel-verification, or one after Twilio ended the old) has all of them again.
-import { hasDigits, isNo, isYes, looksLikeCode, matches } from './keywords';
+import { readYesNo } from '../journeys/yes-no';
+import { hasDigits, looksLikeCode, matches } from './keywords';
 import { act, say } from './say';
 import { texts } from './texts';
 import type { AwaitingCode, ConversationContext, ConversationInput, ConversationState, Decision } from './types';
@@ -23,12 +24,14 @@ export function welcome(): Decision {
   return say({ step: 'awaiting-consent' }, texts.welcome);
 }
 
+/** Any whole yes or no a chat allows ("yes please", "sure", "👍", "no thanks"): src/journeys/yes-no.ts. */
 export function onConsent(text: string, context: ConversationContext): Decision {
-  if (isYes(text)) {
+  const answer = readYesNo(text);
+  if (answer === 'yes') {
     // No reply here: the verification-started outcome, fed back by the runtime, says what happened.
     return act(newVerification(context), [{ type: 'register-user' }, { type: 'start-verification' }]);
   }
-  if (isNo(text)) return say(undefined, texts.goodbyeNoConsent);
+  if (answer === 'no') return say(undefined, texts.goodbyeNoConsent);
   return say({ step: 'awaiting-consent' }, texts.consentHint);
 }
 

@@ -1,6 +1,7 @@
 // Flows 3 and 5: the main menu of a verified sender and the settings screens.
 import { preferenceDefaults, type Preferences } from '../preferences/registry';
 import { findStation, stationByCrs, type Station } from '../stations/find-station';
+import { reportFromSentence, startReport } from './journey';
 import { matches, normalise } from './keywords';
 import { act, say } from './say';
 import { texts } from './texts';
@@ -30,10 +31,11 @@ function homeStationLabel(crs: string | undefined): string | undefined {
 }
 
 export function onMenu(text: string, context: ConversationContext, returning: boolean): Decision {
-  // Journey reporting (flow 6) takes over option 1 when it exists.
-  if (matches(text, '1', 'report', 'report a delay', 'delay')) return say({ step: 'menu' }, texts.reportComingSoon);
+  if (matches(text, '1')) return startReport({ draft: {}, fromSentence: false });
   if (matches(text, '2', 'settings')) return showSettings(context.preferences);
   if (matches(text, '3', 'help')) return say({ step: 'menu' }, texts.help);
+  const start = reportFromSentence(text, context);
+  if (start) return startReport(start);
   return returning ? showMenu() : say({ step: 'menu' }, texts.menuHint);
 }
 
@@ -54,6 +56,8 @@ export function onSettings(text: string, context: ConversationContext): Decision
   if (matches(text, '2', 'home station', 'home', 'station')) {
     return say({ step: 'settings-home-station' }, texts.askHomeStation);
   }
+  const start = reportFromSentence(text, context);
+  if (start) return startReport(start);
   return say({ step: 'settings' }, texts.settingsHint);
 }
 
@@ -61,6 +65,7 @@ export function onSettings(text: string, context: ConversationContext): Decision
 export function onHomeStation(
   text: string,
   state: Extract<ConversationState, { step: 'settings-home-station' }>,
+  context: ConversationContext,
 ): Decision {
   const offered = (state.choices ?? []).map(stationByCrs).filter((s): s is Station => s !== undefined);
   const typed = normalise(text);
@@ -69,6 +74,9 @@ export function onHomeStation(
     // A number beside the list shows the list again rather than searching names for digits.
     return chosen ? setHomeStation(chosen) : offerChoices(offered);
   }
+  // "My train was late" is no station name: it starts a delay report.
+  const start = reportFromSentence(text, context);
+  if (start) return startReport(start);
   const match = findStation(text);
   switch (match.kind) {
     case 'found':

@@ -43,16 +43,14 @@ export const texts = {
   somethingWentWrong:
     'Sorry, something went wrong on our side and we could not answer your last message. Please send it again in a few minutes.',
 
-  menu: `*Main menu*\nReply with a number:\n${MENU_LINES}`,
+  menu: `*Main menu*\nReply with a number:\n${MENU_LINES}\n\nReply *STATUS* to see your journeys.`,
   menuHint: `Sorry, I did not understand. Reply *1*, *2* or *3*:\n${MENU_LINES}`,
-  reportComingSoon:
-    'Reporting a delayed journey is *coming soon*. We will let you know when it is ready.\n\nReply *MENU* for the main menu.',
 
   help: [
     '*RailRepay help*',
     'We help you claim Delay Repay compensation for delayed UK rail journeys.',
     'Commands you can send at any time:',
-    '*MENU* main menu\n*SETTINGS* your preferences\n*CANCEL* stop what you are doing\n*STOP* no more messages from us (*START* to resume)\n*DELETE MY DATA* delete your account',
+    '*DELAY* report a delayed journey\n*STATUS* your journeys and claims\n*MENU* main menu\n*SETTINGS* your preferences\n*CANCEL* stop what you are doing\n*STOP* no more messages from us (*START* to resume)\n*DELETE MY DATA* delete your account',
     `Terms: ${TERMS_URL}\nPrivacy notice: ${PRIVACY_URL}`,
   ].join('\n\n'),
   helpNoAccount: [
@@ -95,4 +93,105 @@ export const texts = {
     ].join('\n'),
   homeStationSet: (name: string, crs: string) =>
     `Your home station is now *${name} (${crs})*.\n\nReply *SETTINGS* to see your settings or *MENU* for the main menu.`,
+
+  // Flow 6: reporting a delayed journey. Every question says what to type; every refusal says why
+  // and is followed by the question again.
+  reportIntro: '*Report a delayed journey*\nI will ask a few short questions. Reply *CANCEL* at any time to stop.',
+  reportFromSentence: "Sorry to hear about your journey. Let's claim for it.\nReply *CANCEL* at any time to stop.",
+  reportNoted: (p: { date?: string; from?: string; to?: string }) =>
+    [
+      'I have noted:',
+      ...(p.date !== undefined ? [`Date: *${p.date}*`] : []),
+      ...(p.from !== undefined ? [`From: *${p.from}*`] : []),
+      ...(p.to !== undefined ? [`To: *${p.to}*`] : []),
+    ].join('\n'),
+  alreadyReporting: 'You are already reporting a delay. Reply *CANCEL* to start again.',
+  accountFirst: (what: 'report' | 'status') =>
+    `To ${what === 'report' ? 'report a delay' : 'see your journeys'} you first need a RailRepay account.`,
+  verifyFirst: (what: 'report' | 'status') =>
+    `To ${what === 'report' ? 'report a delay' : 'see your journeys'} you first need to verify your number.`,
+
+  askDate: 'What was the date of your journey? Reply for example *today*, *yesterday*, *monday* or *15/11*.',
+  dateFuture: 'That date is in the future. You can claim only for a journey you have already made.',
+  dateTooOld: (days: number) =>
+    `That is more than ${days} days ago. Delay Repay claims must be made within ${days} days of the journey.`,
+  dateNotRead: 'Sorry, I could not read that as a date.',
+
+  askStations:
+    'Which stations did you travel between? Reply for example *Leeds to York*, or just the station you started from.',
+  askOrigin: (destination: string) =>
+    `Which station did your journey to *${destination}* start from? Reply with its name or its three-letter code.`,
+  askDestination: (origin: string) =>
+    `Which station did you travel to from *${origin}*? Reply with its name or its three-letter code.`,
+  stationChoices: (end: 'origin' | 'destination', choices: ReadonlyArray<{ name: string; crs: string }>) =>
+    [
+      `Did you mean one of these as the station you ${end === 'origin' ? 'started from' : 'travelled to'}?`,
+      ...choices.map((choice, i) => `*${i + 1}* ${choice.name} (${choice.crs})`),
+      'Reply with the number, or type the station name again.',
+    ].join('\n'),
+  choiceNotInList: (count: number) =>
+    `That number is not on the list. Please reply with a number from 1 to ${count}, or type the station name again.`,
+  stationUnknown:
+    'I could not find that station. Please check the spelling, or use its three-letter code (for example *KGX* for London Kings Cross).',
+  sameStation: (station: string) =>
+    `A journey cannot start and end at the same station, and *${station}* was given for both.`,
+
+  askDeparture: 'What was the *scheduled* departure time? Reply for example *14:30* or *2:30pm*.',
+  askArrival: 'What was the *scheduled* arrival time? Reply for example *16:05* or *4:05pm*.',
+  notATime: 'Sorry, that is not a time I can read.',
+
+  askTicketType: 'Was your ticket a *single* or a *return*? Reply *1* for single or *2* for return.',
+  ticketTypeHint: 'Sorry, I did not understand.',
+
+  askTicket:
+    'Please send a photo or a PDF of your ticket (JPEG, PNG, WebP or PDF, up to 10 MB), or reply *SKIP* if you do not have one.',
+  ticketHint: 'Please send your ticket as a photo or a PDF, or reply *SKIP* to go on without it.',
+  ticketLater: 'Thank you. I will ask for your ticket at the end.',
+  ticketReceived: 'Thank you, we have your ticket.',
+  ticketAdded: 'Thank you, we have added that to your ticket.',
+  ticketTooLarge: 'That file is larger than 10 MB, so we could not use it.',
+  ticketUnsupported: 'We cannot use that type of file.',
+  ticketAccepted: 'We accept a photo (JPEG, PNG or WebP) or a PDF, up to 10 MB.',
+  ticketFailed: 'Sorry, we could not receive that file. Please send it again.',
+  ticketNotExpected:
+    'We were not expecting a file just now, so we have not kept it.\n\nReply *MENU* for the main menu.',
+
+  summary: (p: {
+    date: string;
+    route: string;
+    departure: string;
+    arrival: string;
+    journeyType: string;
+    ticket: string;
+  }) =>
+    [
+      '*Please check your journey*',
+      [
+        `*1* Date: ${p.date}`,
+        `*2* Stations: ${p.route}`,
+        `*3* Times: departs ${p.departure}, arrives ${p.arrival}`,
+        `*4* Ticket type: ${p.journeyType}`,
+        `*5* Ticket: ${p.ticket}`,
+      ].join('\n'),
+      'Reply *YES* to send it, or *EDIT* and a number to change something (for example *EDIT 2*).',
+    ].join('\n\n'),
+  summaryHint:
+    'Reply *YES* to send your journey, *EDIT* and a number from 1 to 5 to change something, or *CANCEL* to drop it.',
+  changed: 'Thank you, that is changed.',
+  askEdit:
+    'What would you like to change? Reply with its number:\n*1* Date\n*2* Stations\n*3* Times\n*4* Ticket type\n*5* Ticket\n\nOr reply *YES* to send it as it is.',
+  editHint: 'Sorry, please reply with a number from 1 to 5.',
+  submitted: (reference: string) =>
+    `Thank you, your journey is reported. Your reference is *${reference}*.\n\nWe will message you about your claim. Reply *STATUS* at any time to see your journeys.`,
+  reportCancelled: 'Your delay report is cancelled, and nothing from it was kept.',
+  reportDropped: 'Your delay report was not sent, and nothing from it was kept.',
+
+  // Flow 7: STATUS.
+  statusList: (rows: ReadonlyArray<{ reference: string; date: string; route: string; status: string }>) =>
+    [
+      '*Your journeys*, newest first:',
+      ...rows.map((row) => `*${row.reference}* ${row.date}\n${row.route}: *${row.status}*`),
+    ].join('\n\n'),
+  statusNone: 'You have not reported any journeys yet.',
+  statusFooter: 'To report a delayed journey, reply *DELAY*. Reply *MENU* for the main menu.',
 } as const;

@@ -2,6 +2,7 @@
 // applies its effects (the inbound-message processor). The machine never does I/O; the runtime
 // never decides what to say.
 import type { PreferenceKey, Preferences } from '../preferences/registry';
+import type { JourneyEffect, JourneyInput, ReportingJourney } from './journey-types';
 
 /** Where a sender is in the conversation. Stored as JSON in Redis with a 24 h TTL. */
 export type ConversationState =
@@ -17,7 +18,7 @@ export type ConversationState =
       returnTo: 'menu' | 'awaiting-code' | 'new';
       pendingCode?: Omit<AwaitingCode, 'step'>;
     }
-  | { step: 'report-delay' }; // placeholder for journey reporting (flow 6, later)
+  | ReportingJourney; // reporting a delayed journey (flow 6): src/conversation/journey-types.ts
 
 /**
  * Waiting for the code of a Twilio Verify verification. Twilio allows 5 checks per verification and
@@ -42,7 +43,9 @@ export type ConversationInput =
   /** Outcome of starting a verification (the runtime calls Twilio Verify, then feeds this back). */
   | { kind: 'verification-started'; outcome: 'sent' | 'too-many-sends' | 'failed' }
   /** Outcome of checking the code the sender typed (the code itself never enters the machine's state). */
-  | { kind: 'verification-checked'; outcome: 'approved' | 'wrong-code' | 'expired' | 'too-many-checks' };
+  | { kind: 'verification-checked'; outcome: 'approved' | 'wrong-code' | 'expired' | 'too-many-checks' }
+  /** Outcomes of the journey effects (ticket stored, journey submitted, journeys loaded). */
+  | JourneyInput;
 
 /** What the machine may read about the world; loaded by the runtime before deciding. */
 export type ConversationContext = {
@@ -79,7 +82,9 @@ export type Effect =
   /** Write one preference and emit user.preferences_updated (one transaction). */
   | { type: 'set-preference'; key: PreferenceKey; value: unknown }
   /** Delete the user and preferences, emit user.deleted (one transaction), clear conversation state. */
-  | { type: 'delete-user' };
+  | { type: 'delete-user' }
+  /** Reporting a delayed journey: src/conversation/journey-types.ts. */
+  | JourneyEffect;
 
 export type Decision = {
   /** undefined means: forget this sender's conversation state (NO at consent, after deletion). */

@@ -45,15 +45,21 @@ export function userDeleted(input: { userId: string } & Correlation): NewOutboxE
   return build(EVENT_TYPE.userDeleted, input.userId, { user_id: input.userId }, input.correlationId);
 }
 
+/**
+ * A confirmed journey report, for journey-matcher. Times are London local time with their offset
+ * (toLondonIso); the ticket is only counted: consumers fetch files through the internal API.
+ */
 export function journeyCreated(
   input: {
     journeyId: string;
     userId: string;
-    travelDate: string;
+    reference: string;
     originCrs: string;
     destinationCrs: string;
-    scheduledDeparture: string;
-    hasTicketMedia: boolean;
+    departureDatetime: string;
+    arrivalDatetime: string;
+    journeyType: 'single' | 'return';
+    mediaCount: number;
   } & Correlation,
 ): NewOutboxEvent {
   return build(
@@ -62,11 +68,14 @@ export function journeyCreated(
     {
       journey_id: input.journeyId,
       user_id: input.userId,
-      travel_date: input.travelDate,
+      reference: input.reference,
       origin_crs: input.originCrs,
       destination_crs: input.destinationCrs,
-      scheduled_departure: input.scheduledDeparture,
-      has_ticket_media: input.hasTicketMedia,
+      departure_datetime: input.departureDatetime,
+      arrival_datetime: input.arrivalDatetime,
+      journey_type: input.journeyType,
+      ticket: { media_count: input.mediaCount },
+      reported_via: 'whatsapp',
     },
     input.correlationId,
   );

@@ -2,6 +2,7 @@
 // ids and codes, never phone numbers or message text (other services look users up by id).
 // docs/events.md documents the same list for consumers; keep the two in step.
 import { z } from 'zod';
+import { toLondonIso } from '../journeys/london-iso';
 
 export const EVENT_TYPE = {
   userRegistered: 'user.registered',
@@ -23,16 +24,30 @@ export const userPreferencesUpdatedPayload = z.strictObject({
   value: z.union([z.boolean(), z.string().max(100), z.number(), z.null()]),
 });
 export const userDeletedPayload = z.strictObject({ user_id: z.uuid() });
+/** A journey's short reference: RR- and six characters of Crockford's base32 without I, L, O, U. */
+export const JOURNEY_REFERENCE_PATTERN = /^RR-[0-9A-HJKMNP-TV-Z]{6}$/;
+/**
+ * Europe/London local time as ISO 8601 with the offset in force then (+00:00 or +01:00), never Z
+ * and never another zone's offset: exactly what toLondonIso writes for that instant.
+ */
+const londonDateTime = z.iso
+  .datetime({ offset: true })
+  .refine((value) => toLondonIso(new Date(value)) === value, 'must be London time with its offset, such as +01:00');
+
 export const journeyCreatedPayload = z.strictObject({
   journey_id: z.uuid(),
   user_id: z.uuid(),
-  /** The travel date in Europe/London, YYYY-MM-DD. */
-  travel_date: z.iso.date(),
+  reference: z.string().regex(JOURNEY_REFERENCE_PATTERN, 'must be RR- and six characters, such as RR-7K3F9Q'),
   origin_crs: crs,
   destination_crs: crs,
-  /** Europe/London local departure time as ISO 8601 with its offset (+00:00 or +01:00). */
-  scheduled_departure: z.iso.datetime({ offset: true }),
-  has_ticket_media: z.boolean(),
+  /** The scheduled departure in Europe/London local time with the offset in force that day. */
+  departure_datetime: londonDateTime,
+  /** The scheduled arrival, likewise (the next day when it is earlier than the departure). */
+  arrival_datetime: londonDateTime,
+  journey_type: z.enum(['single', 'return']),
+  /** How many ticket files are stored; never a URL or the bytes (GET /api/v1/journeys/:id/tickets/:n). */
+  ticket: z.strictObject({ media_count: z.int().min(0) }),
+  reported_via: z.literal('whatsapp'),
 });
 
 /** Every event type with its aggregate and payload schema. */

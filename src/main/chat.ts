@@ -1,6 +1,8 @@
 // `npm run chat`: talk to the locally running bot (`npm run dev`) from the terminal. Each line is
-// posted as a signed Twilio WhatsApp webhook; replies are read back from the local Twilio
-// stand-in, along with any verification code it issued. Ctrl-D ends the chat.
+// posted as a signed Twilio WhatsApp webhook; `/photo <path>` (or /pdf, /file) sends a file as
+// WhatsApp media, stored on the stand-in like Twilio stores it. Replies are read back from the
+// local Twilio stand-in, along with any verification code it issued. Ctrl-D ends the chat.
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadConfig } from '../config';
 import { isE164 } from '../phone';
@@ -8,7 +10,10 @@ import {
   chatPhoneFromArgs,
   fetchLatestCode,
   fetchReplies,
+  FILE_COMMANDS_HELP,
+  parseChatLine,
   postInboundMessage,
+  sendFileMessage,
   type ChatIdentity,
 } from '../twilio/chat-session';
 
@@ -67,12 +72,28 @@ async function main(): Promise<void> {
   }, POLL_MS);
 
   print(`Chatting as ${phone} with ${identity.webhookUrl}. Type a message; Ctrl-D to quit.`);
+  print(`(${FILE_COMMANDS_HELP})`);
   const lines = createInterface({ input: process.stdin, terminal: false });
   for await (const line of lines) {
-    const text = line.trim();
-    if (text === '') continue;
+    const parsed = parseChatLine(line);
+    if (parsed.kind === 'usage') {
+      print(`     (${parsed.message})`);
+      continue;
+    }
+    if (parsed.kind === 'text' && parsed.body === '') continue;
     try {
-      const status = await postInboundMessage(identity, text);
+      if (parsed.kind === 'file') {
+        // The MediaUrl must be on the API the bot fetches from: only the stand-in can serve it.
+        if (config.twilio.mode !== 'local') {
+          print('     (files can only be sent through the local Twilio stand-in: unset the Twilio credentials)');
+          continue;
+        }
+        const sent = await sendFileMessage(identity, standInUrl, parsed);
+        print(`     (sent ${path.basename(parsed.path)} as ${sent.contentType}, ${sent.size} bytes)`);
+        if (sent.status !== 200) print(`     (webhook answered ${sent.status})`);
+        continue;
+      }
+      const status = await postInboundMessage(identity, parsed.body);
       if (status !== 200) print(`     (webhook answered ${status})`);
     } catch (error) {
       print(`     (could not post the message: ${(error as Error).message})`);

@@ -1,6 +1,11 @@
 // The pieces of `npm run chat`: build a signed inbound WhatsApp webhook the way Twilio sends it,
-// and read the bot's replies and the latest verification code from the local stand-in.
+// send a file as a WhatsApp photo or document would arrive (stored on the local stand-in, its
+// MediaUrl in the webhook), and read the bot's replies and the latest verification code from the
+// local stand-in.
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import path from 'node:path';
 import twilio from 'twilio';
 
 export type ChatIdentity = {
@@ -16,18 +21,35 @@ export type ChatIdentity = {
 
 export type LocalReply = { sid: string; body: string };
 
-/** Posts one message as a Twilio-signed webhook; resolves with the HTTP status. */
-export async function postInboundMessage(identity: ChatIdentity, body: string): Promise<number> {
+/** One attachment as Twilio's webhook lists it (MediaUrlN, MediaContentTypeN). */
+export type InboundMedia = { url: string; contentType: string };
+
+const newMessageSid = (prefix: 'SM' | 'MM') => prefix + randomBytes(16).toString('hex');
+
+/**
+ * Posts one message as a Twilio-signed webhook; resolves with the HTTP status. With media, the
+ * message SID should be the one in the media's URL, as Twilio's is.
+ */
+export async function postInboundMessage(
+  identity: ChatIdentity,
+  body: string,
+  options: { messageSid?: string; media?: readonly InboundMedia[] } = {},
+): Promise<number> {
+  const media = options.media ?? [];
   const params: Record<string, string> = {
-    MessageSid: 'SM' + randomBytes(16).toString('hex'),
+    MessageSid: options.messageSid ?? newMessageSid('SM'),
     AccountSid: identity.accountSid,
     From: `whatsapp:${identity.phone}`,
     To: identity.botAddress,
     Body: body,
-    NumMedia: '0',
+    NumMedia: String(media.length),
     ProfileName: identity.profileName,
     WaId: identity.phone.slice(1),
   };
+  media.forEach((item, i) => {
+    params[`MediaUrl${i}`] = item.url;
+    params[`MediaContentType${i}`] = item.contentType;
+  });
   const response = await fetch(identity.webhookUrl, {
     method: 'POST',
     headers: {
@@ -63,4 +85,86 @@ export function chatPhoneFromArgs(args: readonly string[], fallback: string): st
   const inline = args.find((arg) => arg.startsWith('--phone='));
   if (inline !== undefined) return inline.slice('--phone='.length);
   return args.find((arg) => !arg.startsWith('--')) ?? fallback;
+}
+
+/** A chat line: text to send, a file to send as media, or a command used wrongly. */
+export type ChatLine =
+  | { kind: 'text'; body: string }
+  | { kind: 'file'; path: string; fallbackType: string }
+  | { kind: 'usage'; message: string };
+
+// What each command declares when the extension says nothing: /photo claims a JPEG as a phone
+// would, so `/photo something.exe` tries a file that lies about its type.
+const FILE_COMMANDS = new Map([
+  ['/photo', 'image/jpeg'],
+  ['/pdf', 'application/pdf'],
+  ['/file', 'application/octet-stream'],
+]);
+
+export const FILE_COMMANDS_HELP = '/photo <path>, /pdf <path> or /file <path> sends a file as WhatsApp media';
+
+/** Reads one typed line: `/photo <path>`, `/pdf <path>`, `/file <path>`, or text for the bot. */
+export function parseChatLine(line: string): ChatLine {
+  const text = line.trim();
+  const command = text.split(/\s+/, 1)[0] ?? '';
+  const fallbackType = FILE_COMMANDS.get(command.toLowerCase());
+  if (fallbackType === undefined) return { kind: 'text', body: text };
+  // The rest of the line is the path, spaces and all; a dragged-in path may come quoted.
+  const raw = text
+    .slice(command.length)
+    .trim()
+    .replace(/^(['"])(.*)\1$/, '$2');
+  if (raw === '') return { kind: 'usage', message: `usage: ${command} <path to a file>` };
+  const expanded = raw === '~' || raw.startsWith('~/') ? path.join(homedir(), raw.slice(1)) : raw;
+  return { kind: 'file', path: expanded, fallbackType };
+}
+
+const TYPES_BY_EXTENSION = new Map([
+  ['.jpg', 'image/jpeg'],
+  ['.jpeg', 'image/jpeg'],
+  ['.png', 'image/png'],
+  ['.webp', 'image/webp'],
+  ['.gif', 'image/gif'],
+  ['.heic', 'image/heic'],
+  ['.pdf', 'application/pdf'],
+]);
+
+/** The content type WhatsApp would declare for the file, from its extension; else the fallback. */
+export function contentTypeForFile(file: string, fallback: string): string {
+  return TYPES_BY_EXTENSION.get(path.extname(file).toLowerCase()) ?? fallback;
+}
+
+/** Stores a file on the local stand-in as media of a message; resolves with its MediaUrl. */
+export async function registerLocalMedia(
+  standInUrl: string,
+  file: { bytes: Buffer; contentType: string; messageSid: string },
+): Promise<{ url: string; mediaSid: string }> {
+  const response = await fetch(`${standInUrl}/_local/media?messageSid=${encodeURIComponent(file.messageSid)}`, {
+    method: 'POST',
+    headers: { 'content-type': file.contentType },
+    body: file.bytes,
+  });
+  if (response.status !== 201) {
+    await response.arrayBuffer();
+    throw new Error(`local Twilio answered ${response.status} when storing the file`);
+  }
+  const { url, mediaSid } = (await response.json()) as { url: string; mediaSid: string };
+  return { url, mediaSid };
+}
+
+export type SentFile = { status: number; contentType: string; size: number };
+
+/** Sends a file as a media message with no text: stored on the stand-in, then posted as a webhook. */
+export async function sendFileMessage(
+  identity: ChatIdentity,
+  standInUrl: string,
+  file: { path: string; fallbackType: string },
+): Promise<SentFile> {
+  const bytes = await readFile(file.path);
+  const contentType = contentTypeForFile(file.path, file.fallbackType);
+  // Twilio gives a message with media an MM SID, and the MediaUrl sits under it.
+  const messageSid = newMessageSid('MM');
+  const { url } = await registerLocalMedia(standInUrl, { bytes, contentType, messageSid });
+  const status = await postInboundMessage(identity, '', { messageSid, media: [{ url, contentType }] });
+  return { status, contentType, size: bytes.length };
 }

@@ -4,7 +4,9 @@ import { decide } from '../../src/conversation/decide';
 import stations from 'uk-railway-stations';
 import { MAX_CHOICES } from '../../src/stations/find-station';
 import { parseState } from '../../src/conversation-runtime/state-store';
+import { tidyJourney } from '../../src/conversation/journey';
 import { texts } from '../../src/conversation/texts';
+import type { JourneyDraft, JourneySummary } from '../../src/conversation/journey-types';
 import type {
   ConversationContext,
   ConversationInput,
@@ -19,6 +21,60 @@ import { makeSimulator, replyTexts } from './simulator';
 // The night the clocks go forward in the UK: time arithmetic must not trip over it.
 const NOW = new Date('2026-03-29T00:30:00.000Z');
 const WHATSAPP_LIMIT = 1600;
+
+const FULL_DRAFT: JourneyDraft = {
+  date: '2026-03-28',
+  originCrs: 'LDS',
+  destinationCrs: 'YRK',
+  departure: { hour: 23, minute: 40 },
+  arrival: { hour: 0, minute: 15 },
+  journeyType: 'return',
+  ticketFileIds: ['t1', 't2'],
+};
+
+// Every question of a delay report, with and without answers, while editing, and stored states
+// an older version or a damaged value could leave (they must be asked again, never crash).
+const JOURNEY_STATES: ConversationState[] = [
+  { step: 'journey', ask: 'date', draft: {} },
+  { step: 'journey', ask: 'origin', draft: { date: '2026-03-28' } },
+  { step: 'journey', ask: 'origin', draft: { date: '2026-03-28', destinationCrs: 'YRK' } },
+  { step: 'journey', ask: 'destination', draft: { date: '2026-03-28', originCrs: 'LDS' } },
+  { step: 'journey', ask: 'choose-origin', draft: { date: '2026-03-28' }, choices: ['MAN', 'MCV', 'MCO'] },
+  {
+    step: 'journey',
+    ask: 'choose-destination',
+    draft: { date: '2026-03-28', originCrs: 'KGX' },
+    choices: ['MAN', 'MCV', 'MCO', 'MIA', 'MUF'],
+  },
+  { step: 'journey', ask: 'departure', draft: { date: '2026-03-28', originCrs: 'LDS', destinationCrs: 'YRK' } },
+  {
+    step: 'journey',
+    ask: 'arrival',
+    draft: { date: '2026-03-28', originCrs: 'LDS', destinationCrs: 'YRK', departure: { hour: 1, minute: 30 } },
+  },
+  { step: 'journey', ask: 'ticket-type', draft: { ...FULL_DRAFT, journeyType: undefined, ticketFileIds: undefined } },
+  { step: 'journey', ask: 'ticket', draft: { ...FULL_DRAFT, ticketFileIds: undefined } },
+  { step: 'journey', ask: 'summary', draft: FULL_DRAFT },
+  { step: 'journey', ask: 'summary', draft: { ...FULL_DRAFT, ticketFileIds: [] } },
+  { step: 'journey', ask: 'edit', draft: FULL_DRAFT },
+  { step: 'journey', ask: 'ticket', draft: FULL_DRAFT, editing: true },
+  {
+    step: 'journey',
+    ask: 'origin',
+    draft: { ...FULL_DRAFT, originCrs: undefined, destinationCrs: undefined },
+    editing: true,
+  },
+  // Damaged or outdated: a summary of half a journey, unknown codes, an unknown question, no draft.
+  { step: 'journey', ask: 'summary', draft: { date: '2026-03-28' } },
+  { step: 'journey', ask: 'choose-origin', draft: {}, choices: ['ZZZ'] },
+  {
+    step: 'journey',
+    ask: 'departure',
+    draft: { date: '31/02/2026', originCrs: 'zzz', departure: { hour: 25, minute: 99 } },
+  },
+  { step: 'journey', ask: 'teleport', draft: {} } as unknown as ConversationState,
+  { step: 'journey' } as unknown as ConversationState,
+];
 
 const STATES: ConversationState[] = [
   { step: 'new' },
@@ -59,7 +115,7 @@ const STATES: ConversationState[] = [
     pendingCode: { codeSentAt: NOW.toISOString(), checksLeft: 0, verificationStartedAt: NOW.toISOString() },
   },
   { step: 'confirm-delete', returnTo: 'new' },
-  { step: 'report-delay' },
+  ...JOURNEY_STATES,
 ];
 
 const USERS: ConversationContext['user'][] = [undefined, { id: 'u1', verified: false }, { id: 'u1', verified: true }];
@@ -101,6 +157,22 @@ const WORDS = [
   'zzz',
   'London Kings Cross',
   'report a delay',
+  'delay',
+  'status',
+  'skip',
+  'edit',
+  'edit 2',
+  '7',
+  'yesterday',
+  '31/02/2026',
+  '25:99',
+  '14:30',
+  'single',
+  'kings x to manchster',
+  'leeds to leeds',
+  'my train from Leeds to York was 40 minutes late yesterday',
+  'I want to claim compensation',
+  '🚆🚆 to 🚉',
   '',
   ' ',
   '\u00a0',
@@ -165,25 +237,67 @@ function applyToContext(context: ConversationContext, effects: Effect[]): Conver
   return next;
 }
 
+const FIVE_JOURNEYS: JourneySummary[] = Array.from({ length: 5 }, (_, i) => ({
+  reference: `RR-7K3F9${i}`,
+  date: `2026-03-2${i}`,
+  originCrs: 'LDS',
+  destinationCrs: 'YRK',
+  status: 'received',
+}));
+
+/** Every outcome the runtime may feed back for the effect that asks for one. */
+function feedbackFor(effect: Effect): ConversationInput[] {
+  switch (effect.type) {
+    case 'start-verification':
+      return STARTED.map((outcome) => ({ kind: 'verification-started', outcome }));
+    case 'check-verification':
+      return CHECKED.map((outcome) => ({ kind: 'verification-checked', outcome }));
+    case 'store-ticket':
+      return [
+        { kind: 'ticket-stored', outcome: 'stored', ticketFileIds: ['t9'] },
+        { kind: 'ticket-stored', outcome: 'too-large', ticketFileIds: [] },
+        { kind: 'ticket-stored', outcome: 'unsupported', ticketFileIds: [] },
+        { kind: 'ticket-stored', outcome: 'failed', ticketFileIds: [] },
+      ];
+    case 'submit-journey':
+      return [{ kind: 'journey-submitted', reference: 'RR-7K3F9Q' }];
+    case 'load-journeys':
+      return [
+        { kind: 'journeys-loaded', journeys: [] },
+        { kind: 'journeys-loaded', journeys: FIVE_JOURNEYS },
+      ];
+    default:
+      return [];
+  }
+}
+
+const FEEDBACK_INPUTS: ConversationInput[] = [
+  ...STARTED.map((outcome) => ({ kind: 'verification-started' as const, outcome })),
+  ...CHECKED.map((outcome) => ({ kind: 'verification-checked' as const, outcome })),
+  ...feedbackFor({ type: 'store-ticket', media: [] }),
+  { kind: 'ticket-stored', outcome: 'stored', ticketFileIds: [] },
+  ...feedbackFor({ type: 'submit-journey', journey: {} as never }),
+  ...feedbackFor({ type: 'load-journeys' }),
+];
+
+const asksForFeedback = (effects: Effect[]): boolean => effects.some((e) => feedbackFor(e).length > 0);
+
 /**
- * The replies a message gets once the runtime has fed back every possible verification outcome:
- * one list per outcome path.
+ * The replies a message gets once the runtime has fed back every possible outcome of the effect
+ * that asked for one: one list per outcome path.
  */
 function repliesAfterFeedback(state: ConversationState, decision: Decision, context: ConversationContext): string[][] {
   const own = replies(decision);
-  const asks = decision.effects.filter((e) => e.type === 'start-verification' || e.type === 'check-verification');
-  if (asks.length === 0) return [own];
+  const asks = decision.effects.filter((e) => feedbackFor(e).length > 0);
+  expect(asks.length).toBeLessThanOrEqual(1);
+  const [ask] = asks;
+  if (ask === undefined) return [own];
   const after = applyToContext(context, decision.effects);
   const next = decision.next ?? { step: 'new' };
-  const inputs: ConversationInput[] =
-    asks[0]?.type === 'start-verification'
-      ? STARTED.map((outcome) => ({ kind: 'verification-started', outcome }))
-      : CHECKED.map((outcome) => ({ kind: 'verification-checked', outcome }));
-  return inputs.map((input) => {
+  return feedbackFor(ask).map((input) => {
     const feedback = decide(next, input, after);
-    expect(feedback.effects.some((e) => e.type === 'start-verification' || e.type === 'check-verification')).toBe(
-      false,
-    );
+    expect(asksForFeedback(feedback.effects)).toBe(false);
+    checkDecision(feedback, after, `${JSON.stringify(state)} then ${JSON.stringify(input)}`);
     return [...own, ...replies(feedback)];
   });
 }
@@ -249,18 +363,16 @@ describe('decide keeps its promises for every state, sender and input', () => {
     }
   });
 
-  it('every verification outcome, in every state and for every sender, gets a reply and asks for no further check', () => {
+  it('every outcome the runtime feeds back, in every state and for every sender, gets a reply and asks for no further outcome', () => {
     for (const { state, context } of cases) {
-      const inputs: ConversationInput[] = [
-        ...STARTED.map((outcome) => ({ kind: 'verification-started' as const, outcome })),
-        ...CHECKED.map((outcome) => ({ kind: 'verification-checked' as const, outcome })),
-      ];
-      for (const input of inputs) {
+      for (const input of FEEDBACK_INPUTS) {
         const decision = decide(state, input, context);
         expect(replies(decision).length).toBeGreaterThan(0);
-        expect(decision.effects.some((e) => e.type === 'start-verification' || e.type === 'check-verification')).toBe(
-          false,
-        );
+        expect(asksForFeedback(decision.effects)).toBe(false);
+        // Journey outcomes touch the account's files only when there is an account.
+        if (!input.kind.startsWith('verification')) {
+          checkDecision(decision, context, `${JSON.stringify(state)} ${JSON.stringify(input)}`);
+        }
       }
     }
   });
@@ -381,10 +493,100 @@ describe('decide keeps its promises for every state, sender and input', () => {
   });
 });
 
+describe('a delay report keeps its promises for every question and input', () => {
+  const reports = JOURNEY_STATES.map((state) => ({ state, context: contexts()[4]! }));
+
+  it('every report state a decision stores is already tidy, and every submitted journey is whole', () => {
+    const random = prng(6);
+    const texts = [...WORDS, 'yes', 'EDIT 5', 'edit 3', '2', 'return'];
+    for (const { state, context } of reports) {
+      for (let i = 0; i < 120; i++) {
+        const text = i < texts.length ? (texts[i] ?? '') : randomText(random);
+        const decision = decide(state, message(text), context);
+        const label = `${JSON.stringify(state)} ${JSON.stringify(text.slice(0, 40))}`;
+        if (decision.next?.step === 'journey') {
+          expect({ label, next: tidyJourney(decision.next) }).toEqual({ label, next: decision.next });
+        }
+        for (const effect of decision.effects) {
+          if (effect.type !== 'submit-journey') continue;
+          const { journey } = effect;
+          expect(journey.originCrs).toMatch(/^[A-Z]{3}$/);
+          expect(journey.destinationCrs).toMatch(/^[A-Z]{3}$/);
+          expect(journey.originCrs).not.toBe(journey.destinationCrs);
+          expect(journey.departureDatetime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00\+0[01]:00$/);
+          expect(journey.arrivalDatetime >= journey.departureDatetime.slice(0, 10)).toBe(true);
+          expect(['single', 'return']).toContain(journey.journeyType);
+        }
+      }
+    }
+  });
+
+  it('a report that ends, however it ends, leaves no stored ticket file behind (seeded random walks)', () => {
+    // Mostly answers, so that walks reach the ticket and the summary; now and then a command.
+    const answers = [
+      'delay',
+      'yesterday',
+      'today',
+      '31/02/2026',
+      'Leeds to York',
+      'kings x to manchster',
+      'edinbrugh',
+      '1',
+      '2',
+      '7',
+      '14:30',
+      '25:99',
+      '00:15',
+      'single',
+      'return',
+      'skip',
+      'yes',
+      'no',
+      'edit',
+      'edit 5',
+      'EDIT 2',
+      '5',
+      'status',
+      'my train from Leeds to York was late yesterday',
+      'PHOTO',
+      'PHOTO',
+      'PHOTO',
+      'PHOTO',
+    ];
+    const commands = ['cancel', 'menu', 'settings', 'help', 'stop', 'delete my data', 'keep', 'DELETE'];
+    const outcomes = ['stored', 'stored', 'too-large', 'unsupported', 'failed'] as const;
+    for (let seed = 1; seed <= 100; seed++) {
+      const random = prng(seed);
+      const sim = makeSimulator({ state: { step: 'menu' }, context: { user: { id: 'u1', verified: true }, now: NOW } });
+      for (let i = 0; i < 80; i++) {
+        const pool = random() < 0.08 ? commands : answers;
+        const text = pool[Math.floor(random() * pool.length)] ?? '';
+        sim.nextStore(outcomes[Math.floor(random() * outcomes.length)] ?? 'stored');
+        const media = text === 'PHOTO' ? [{ url: 'https://api.twilio.com/m', contentType: 'image/jpeg' }] : [];
+        const effects = sim.send(text === 'PHOTO' ? '' : text, media);
+        expect(replyTexts(effects).length).toBeGreaterThan(0);
+        const state = sim.state;
+        const held = sim.heldFiles;
+        const label = `seed ${seed} step ${i} ${JSON.stringify(text)}`;
+        if (state?.step === 'journey') {
+          // Every file the runtime holds is one the report knows of.
+          expect({ label, held: [...held].sort() }).toEqual({
+            label,
+            held: [...(state.draft.ticketFileIds ?? [])].sort(),
+          });
+        } else {
+          expect({ label, held }).toEqual({ label, held: [] });
+        }
+      }
+    }
+  });
+});
+
 // Arguments to render each parameterised entry with, at its extremes. A new parameterised entry
 // fails the catalog test until it is listed here.
 const LONG_NAME = 'A station with a very long name indeed '.repeat(10);
 const LONGEST_STATION_NAME = stations.reduce((a, b) => (b.stationName.length > a.length ? b.stationName : a), '');
+const LONGEST_LABEL = `${LONGEST_STATION_NAME} (KGX)`;
 const RENDER_WITH: Record<string, unknown[][]> = {
   wrongCode: [[0], [1], [Number.MAX_SAFE_INTEGER]],
   codeResent: [[1], [4], [Number.MAX_SAFE_INTEGER]],
@@ -399,6 +601,45 @@ const RENDER_WITH: Record<string, unknown[][]> = {
   homeStationChoices: [
     [Array.from({ length: MAX_CHOICES }, () => ({ name: LONGEST_STATION_NAME, crs: 'KGX' }))],
     [[{ name: 'Abbey Wood', crs: 'ABW' }]],
+  ],
+  reportNoted: [
+    [{ date: 'Wednesday 30 September 2026', from: LONGEST_LABEL, to: LONGEST_LABEL }],
+    [{ from: 'Leeds (LDS)' }],
+  ],
+  accountFirst: [['report'], ['status']],
+  verifyFirst: [['report'], ['status']],
+  dateTooOld: [[28], [Number.MAX_SAFE_INTEGER]],
+  askOrigin: [[LONGEST_LABEL]],
+  askDestination: [[LONGEST_LABEL]],
+  stationChoices: [
+    ['origin', Array.from({ length: MAX_CHOICES }, () => ({ name: LONGEST_STATION_NAME, crs: 'KGX' }))],
+    ['destination', [{ name: 'Abbey Wood', crs: 'ABW' }]],
+  ],
+  choiceNotInList: [[1], [MAX_CHOICES]],
+  sameStation: [[LONGEST_LABEL]],
+  summary: [
+    [
+      {
+        date: 'Wednesday 30 September 2026',
+        route: `${LONGEST_LABEL} to ${LONGEST_LABEL}`,
+        departure: '23:40',
+        arrival: '00:15 (next day)',
+        journeyType: 'return',
+        ticket: '10 photos',
+      },
+    ],
+  ],
+  submitted: [['RR-7K3F9Q'], ['R'.repeat(40)]],
+  // The most journeys STATUS lists, each with the longest names and a long status.
+  statusList: [
+    [
+      Array.from({ length: 5 }, () => ({
+        reference: 'R'.repeat(40),
+        date: 'Wed 30 Sep 2026',
+        route: `${LONGEST_STATION_NAME} to ${LONGEST_STATION_NAME}`,
+        status: 'not eligible',
+      })),
+    ],
   ],
 };
 

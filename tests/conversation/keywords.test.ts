@@ -1,19 +1,22 @@
-import { globalCommand, hasDigits, isNo, isYes, looksLikeCode, normalise } from '../../src/conversation/keywords';
+import { globalCommand, hasDigits, journeyCommand, looksLikeCode, normalise } from '../../src/conversation/keywords';
 
 describe('keywords', () => {
-  it.each(['yes', 'YES', 'Yes!', ' Yes\u00a0', 'yes.', '\u2003yes\u2003', 'Yes!!', 'y', 'OK', 'I agree'])(
-    '"%s" reads as YES',
-    (text) => {
-      expect(isYes(text)).toBe(true);
-    },
-  );
-
-  it.each(['yess', 'yes please no', '', 'no'])('"%s" does not read as YES', (text) => {
-    expect(isYes(text)).toBe(false);
+  it.each([
+    ['DELAY', 'delay'],
+    ['delay!', 'delay'],
+    ['Report a delay', 'delay'],
+    ['claim', 'delay'],
+    ['Make a claim.', 'delay'],
+    ['STATUS', 'status'],
+    ['status?', 'status'],
+    ['my journeys', 'status'],
+    ['My claims', 'status'],
+  ] as const)('"%s" is the journey command %s', (text, command) => {
+    expect(journeyCommand(text)).toBe(command);
   });
 
-  it.each(['no', 'NO', 'No.', ' nope ', 'No thanks!'])('"%s" reads as NO', (text) => {
-    expect(isNo(text)).toBe(true);
+  it.each(['delayed', 'status of my claim please', 'claim 2', '1', 'yes'])('"%s" is no journey command', (text) => {
+    expect(journeyCommand(text)).toBeUndefined();
   });
 
   it.each([

@@ -3,13 +3,13 @@ import { texts } from '../../src/conversation/texts';
 import { effectTypes, message, replies, verified } from './fixtures';
 
 describe('main menu (flow 3)', () => {
-  it.each(['1', 'report', 'Report a delay'])(
-    '"%s" says journey reporting is coming soon and stays in the menu',
+  it.each(['1', 'report', 'Report a delay', 'DELAY', 'claim'])(
+    '"%s" starts a delay report at its first question',
     (text) => {
       const decision = decide({ step: 'menu' }, message(text), verified());
 
-      expect(decision.next).toEqual({ step: 'menu' });
-      expect(replies(decision)).toEqual([texts.reportComingSoon]);
+      expect(decision.next).toEqual({ step: 'journey', ask: 'date', draft: {} });
+      expect(replies(decision)).toEqual([[texts.reportIntro, texts.askDate].join('\n\n')]);
     },
   );
 
@@ -28,15 +28,14 @@ describe('main menu (flow 3)', () => {
   });
 
   it('anything else gets a hint with the choices', () => {
-    const decision = decide({ step: 'menu' }, message('train was late'), verified());
+    const decision = decide({ step: 'menu' }, message('blue sky'), verified());
 
     expect(replies(decision)).toEqual([texts.menuHint]);
   });
 
-  it('the journey-reporting placeholder state behaves as the menu', () => {
-    const decision = decide({ step: 'report-delay' }, message('2'), verified());
-
-    expect(decision.next).toEqual({ step: 'settings' });
+  it('the main menu no longer calls reporting a delay "coming soon"', () => {
+    expect(texts.menu).toContain('*1* Report a delay');
+    expect(texts.menu.toLowerCase()).not.toContain('coming soon');
   });
 });
 

@@ -7,8 +7,8 @@ import { startService, waitForOutput, type ServiceProcess } from '../support/pro
 import { deletePrefix, makeTestRedis, redisUrl, testPrefix } from '../support/redis';
 import { makeWebhookClient, type WebhookClient } from './webhook-client';
 
-const ACCOUNT_SID = 'AC11111111111111111111111111111111';
-const AUTH_TOKEN = 'e2e-auth-token';
+export const ACCOUNT_SID = 'AC11111111111111111111111111111111';
+export const AUTH_TOKEN = 'e2e-auth-token';
 const VERIFY_SERVICE_SID = 'VA22222222222222222222222222222222';
 export const BOT_NUMBER = '+14155238886';
 // What the service believes its public URL is; signatures cover it, nothing listens there.

@@ -8,7 +8,12 @@ export function newMessageSid(): string {
 
 export type WebhookClient = {
   /** Posts one inbound WhatsApp message; resolves with the HTTP status. */
-  inbound(input: { from: string; body: string; messageSid?: string }): Promise<{ status: number; messageSid: string }>;
+  inbound(input: {
+    from: string;
+    body: string;
+    messageSid?: string;
+    media?: ReadonlyArray<{ url: string; contentType: string }>;
+  }): Promise<{ status: number; messageSid: string }>;
 };
 
 /**
@@ -23,7 +28,7 @@ export function makeWebhookClient(options: {
   botNumber: string;
 }): WebhookClient {
   return {
-    async inbound({ from, body, messageSid = newMessageSid() }) {
+    async inbound({ from, body, messageSid = newMessageSid(), media = [] }) {
       const params: Record<string, string> = {
         MessageSid: messageSid,
         SmsMessageSid: messageSid,
@@ -31,12 +36,16 @@ export function makeWebhookClient(options: {
         From: `whatsapp:${from}`,
         To: `whatsapp:${options.botNumber}`,
         Body: body,
-        NumMedia: '0',
+        NumMedia: String(media.length),
         NumSegments: '1',
         ProfileName: 'Test Passenger',
         WaId: from.slice(1),
         ApiVersion: '2010-04-01',
       };
+      media.forEach((item, i) => {
+        params[`MediaUrl${i}`] = item.url;
+        params[`MediaContentType${i}`] = item.contentType;
+      });
       const path = '/webhooks/twilio/whatsapp';
       const signature = twilio.getExpectedTwilioSignature(options.authToken, `${options.publicBaseUrl}${path}`, params);
       const response = await fetch(`${options.actualBaseUrl}${path}`, {

@@ -2,9 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { stageTicketFile, submitJourney } from '../../src/conversation-runtime/journey-effects';
+import type { CompleteJourney } from '../../src/conversation/journey-types';
 import { userRegistered } from '../../src/events';
 import { makeApp } from '../../src/http/app';
 import { makeInternalApiRouter } from '../../src/http/routes/internal-api';
+import { journeyBody, journeysBody } from '../../src/http/routes/internal-api-schemas';
 import { QUEUE } from '../../src/jobs/queues';
 import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
 import { upsertPreference } from '../../src/repos/preferences';
@@ -188,17 +191,211 @@ describe('with a token configured', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/journeys/{id}',
+      '/api/v1/journeys/{id}/tickets/{n}',
       '/api/v1/outbox/parked',
       '/api/v1/outbox/{id}/retry',
       '/api/v1/users',
       '/api/v1/users/{id}',
+      '/api/v1/users/{id}/journeys',
       '/api/v1/users/{id}/preferences',
+    ]);
+    expect(Object.keys(document.components.schemas.Journey!.properties!)).toEqual([
+      'id',
+      'reference',
+      'user_id',
+      'origin_crs',
+      'destination_crs',
+      'departure_datetime',
+      'arrival_datetime',
+      'journey_type',
+      'status',
+      'ticket',
+      'created_at',
     ]);
     expect(Object.keys(document.components.schemas.Preferences!.properties!)).toEqual([
       'notifications',
       'opted_out',
       'home_station',
     ]);
+  });
+});
+
+describe('journeys', () => {
+  beforeEach(() => start({ INTERNAL_API_TOKEN: TOKEN }));
+
+  const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]);
+  const PDF = Buffer.from('%PDF-1.7\n');
+
+  /** A verified passenger's journey, submitted as the chat submits it. */
+  async function reportJourney(
+    userId: string,
+    correlationId: string,
+    journey: Partial<CompleteJourney> = {},
+    files: Array<{ contentType: string; bytes: Buffer }> = [],
+  ): Promise<{ id: string; reference: string }> {
+    const ticketFileIds: string[] = [];
+    for (const file of files) ticketFileIds.push((await stageTicketFile(t.deps, { userId, ...file })).id);
+    const { reference } = await submitJourney(t.deps, {
+      userId,
+      correlationId,
+      journey: {
+        date: '2026-07-14',
+        originCrs: 'KGX',
+        destinationCrs: 'EDB',
+        departureDatetime: '2026-07-14T08:05:00+01:00',
+        arrivalDatetime: '2026-07-14T12:29:00+01:00',
+        journeyType: 'single',
+        ticketFileIds,
+        ...journey,
+      },
+    });
+    const { rows } = await t.deps.db.query<{ id: string }>(
+      `select id from whatsapp_handler.journeys where reference = $1::varchar`,
+      [reference],
+    );
+    return { id: rows[0]!.id, reference };
+  }
+
+  it('answers a journey with exactly its journey.created fields, status, ticket count and creation time', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900011' });
+    const { id, reference } = await reportJourney(user.id, 'SMyes-1', {}, [
+      { contentType: 'image/jpeg', bytes: JPEG },
+      { contentType: 'application/pdf', bytes: PDF },
+    ]);
+    const { rows } = await t.deps.db.query<{ created_at: Date }>(
+      `select created_at from whatsapp_handler.journeys where id = $1::uuid`,
+      [id],
+    );
+
+    const response = await call(`/api/v1/journeys/${id}`);
+
+    expect(response.status).toBe(200);
+    const body: unknown = await response.json();
+    expect(body).toEqual({
+      id,
+      reference,
+      user_id: user.id,
+      origin_crs: 'KGX',
+      destination_crs: 'EDB',
+      departure_datetime: '2026-07-14T08:05:00+01:00',
+      arrival_datetime: '2026-07-14T12:29:00+01:00',
+      journey_type: 'single',
+      status: 'received',
+      ticket: { media_count: 2 },
+      created_at: rows[0]!.created_at.toISOString(),
+    });
+    expect(journeyBody.safeParse(body).success).toBe(true);
+  });
+
+  it("lists a user's journeys newest first, with winter times at +00:00, and none for a user without any", async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900012' });
+    const other = await createUser(t.deps.db, { phoneNumber: '+447700900013' });
+    const older = await reportJourney(user.id, 'SMyes-2');
+    const newer = await reportJourney(user.id, 'SMyes-3', {
+      date: '2026-11-15',
+      originCrs: 'MAN',
+      destinationCrs: 'LDS',
+      departureDatetime: '2026-11-15T14:30:00+00:00',
+      arrivalDatetime: '2026-11-15T15:25:00+00:00',
+      journeyType: 'return',
+    });
+
+    const response = await call(`/api/v1/users/${user.id}/journeys`);
+    const empty = await call(`/api/v1/users/${other.id}/journeys`);
+
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { journeys: Array<Record<string, unknown>> };
+    expect(journeysBody.safeParse(body).success).toBe(true);
+    expect(body.journeys.map((journey) => journey.id)).toEqual([newer.id, older.id]);
+    expect(body.journeys[0]).toMatchObject({
+      reference: newer.reference,
+      departure_datetime: '2026-11-15T14:30:00+00:00',
+      arrival_datetime: '2026-11-15T15:25:00+00:00',
+      journey_type: 'return',
+      ticket: { media_count: 0 },
+    });
+    expect(await empty.json()).toEqual({ journeys: [] });
+  });
+
+  it('answers 400 for ids that are not UUIDs and 404 for an unknown user or journey', async () => {
+    const answers = await Promise.all([
+      call('/api/v1/users/not-a-uuid/journeys'),
+      call(`/api/v1/users/${randomUUID()}/journeys`),
+      call('/api/v1/journeys/not-a-uuid'),
+      call(`/api/v1/journeys/${randomUUID()}`),
+    ]);
+
+    expect(answers.map((r) => r.status)).toEqual([400, 404, 400, 404]);
+    const codes = await Promise.all(answers.map(async (r) => ((await r.json()) as { code: string }).code));
+    expect(codes).toEqual(['INVALID_USER_ID', 'USER_NOT_FOUND', 'INVALID_JOURNEY_ID', 'JOURNEY_NOT_FOUND']);
+  });
+
+  it('serves the n-th ticket file as stored, inline, unsniffed and uncached', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900014' });
+    const { id } = await reportJourney(user.id, 'SMyes-4', {}, [
+      { contentType: 'image/jpeg', bytes: JPEG },
+      { contentType: 'application/pdf', bytes: PDF },
+    ]);
+
+    const first = await call(`/api/v1/journeys/${id}/tickets/1`);
+    const second = await call(`/api/v1/journeys/${id}/tickets/2`);
+
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/jpeg');
+    expect(first.headers.get('content-length')).toBe(String(JPEG.length));
+    expect(first.headers.get('content-disposition')).toBe('inline');
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(JPEG);
+    expect(second.headers.get('content-type')).toBe('application/pdf');
+    expect(Buffer.from(await second.arrayBuffer())).toEqual(PDF);
+  });
+
+  it('answers a JSON 404 for a ticket beyond the last or of an unknown journey, and 400 for a bad id or number', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900015' });
+    const { id } = await reportJourney(user.id, 'SMyes-5', {}, [{ contentType: 'image/jpeg', bytes: JPEG }]);
+    const none = await reportJourney(user.id, 'SMyes-6');
+
+    const answers = await Promise.all([
+      call(`/api/v1/journeys/${id}/tickets/2`),
+      call(`/api/v1/journeys/${none.id}/tickets/1`),
+      call(`/api/v1/journeys/${randomUUID()}/tickets/1`),
+      call(`/api/v1/journeys/not-a-uuid/tickets/1`),
+      call(`/api/v1/journeys/${id}/tickets/0`),
+      call(`/api/v1/journeys/${id}/tickets/-1`),
+      call(`/api/v1/journeys/${id}/tickets/1.5`),
+      call(`/api/v1/journeys/${id}/tickets/one`),
+      call(`/api/v1/journeys/${id}/tickets/99999999999`),
+    ]);
+
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 400, 400, 400, 400, 400, 400]);
+    expect(answers.every((r) => r.headers.get('content-type')?.startsWith('application/json'))).toBe(true);
+    const codes = await Promise.all(answers.map(async (r) => ((await r.json()) as { code: string }).code));
+    expect(codes).toEqual([
+      'TICKET_NOT_FOUND',
+      'TICKET_NOT_FOUND',
+      'JOURNEY_NOT_FOUND',
+      'INVALID_JOURNEY_ID',
+      'INVALID_TICKET_NUMBER',
+      'INVALID_TICKET_NUMBER',
+      'INVALID_TICKET_NUMBER',
+      'INVALID_TICKET_NUMBER',
+      'INVALID_TICKET_NUMBER',
+    ]);
+  });
+
+  it('answers 401 to every journey path without the token', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900016' });
+    const { id } = await reportJourney(user.id, 'SMyes-7', {}, [{ contentType: 'image/jpeg', bytes: JPEG }]);
+
+    const answers = await Promise.all([
+      call(`/api/v1/users/${user.id}/journeys`, { token: null }),
+      call(`/api/v1/journeys/${id}`, { token: null }),
+      call(`/api/v1/journeys/${id}/tickets/1`, { token: `${TOKEN}x` }),
+    ]);
+
+    expect(answers.map((r) => r.status)).toEqual([401, 401, 401]);
   });
 });
 

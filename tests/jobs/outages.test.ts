@@ -57,7 +57,15 @@ test('while Twilio is down for one sender, their later messages wait and other s
     timeoutMs: 20_000,
     what: 'the stuck sender answered in order',
   });
-  const jobs = await Promise.all(stuckSids.map((sid) => t.deps.queues[QUEUE.inbound].getJob(sid)));
+  // A reply goes out inside the turn, just before the turn is recorded as done.
+  const jobs = await eventually(
+    async () => {
+      const found = await Promise.all(stuckSids.map((sid) => t.deps.queues[QUEUE.inbound].getJob(sid)));
+      expect(await Promise.all(found.map((job) => job!.getState()))).toEqual(['completed', 'completed']);
+      return found;
+    },
+    { what: 'both turns done' },
+  );
   // One attempt each, the one that succeeded: the outage cost none (a failed attempt leaves a stack trace).
   expect(jobs.map((job) => [job!.attemptsMade, (job!.stacktrace ?? []).length])).toEqual([
     [1, 0],
@@ -96,5 +104,7 @@ test('a message that fails for good gets one apology when Twilio is back, and a 
   await eventually(() => expect(repliesTo(phone)).toEqual([texts.somethingWentWrong, texts.welcome]), {
     what: 'the retried message answered',
   });
-  expect(await (await inbound.getJob(sid))!.getState()).toBe('completed');
+  await eventually(async () => expect(await (await inbound.getJob(sid))!.getState()).toBe('completed'), {
+    what: 'the retried message done',
+  });
 }, 60_000);

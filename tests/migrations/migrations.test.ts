@@ -206,3 +206,213 @@ describe('hardening migrations', () => {
     expect(await objectNames()).toEqual(before);
   });
 });
+
+describe('migration 006 (journeys and their ticket files)', () => {
+  beforeAll(() => migrate(database.url, 'up'));
+
+  let nextPhone = 0;
+  const journey = {
+    reference: 'RR-7K3F9Q',
+    correlation_id: 'SM0001',
+    origin_crs: 'KGX',
+    destination_crs: 'EDB',
+    journey_type: 'single',
+  };
+
+  async function insertJourney(userId: string, change: Partial<typeof journey> = {}): Promise<string> {
+    const row = { ...journey, ...change };
+    const { rows } = await client.query<{ id: string }>(
+      `insert into whatsapp_handler.journeys
+              (id, reference, user_id, correlation_id, origin_crs, destination_crs, travel_date,
+               departure_datetime, arrival_datetime, journey_type)
+       values (gen_random_uuid(), $1, $2, $3, $4, $5, '2026-07-14',
+               '2026-07-14T08:05:00+01:00', '2026-07-14T12:29:00+01:00', $6)
+       returning id`,
+      [row.reference, userId, row.correlation_id, row.origin_crs, row.destination_crs, row.journey_type],
+    );
+    return rows[0]!.id;
+  }
+
+  async function insertFile(
+    userId: string,
+    change: { journeyId?: string | null; position?: number | null; contentType?: string; size?: number } = {},
+  ): Promise<string> {
+    const size = change.size ?? 3;
+    const { rows } = await client.query<{ id: string }>(
+      `insert into whatsapp_handler.journey_ticket_files
+              (id, user_id, journey_id, position, content_type, byte_size, bytes)
+       values (gen_random_uuid(), $1, $2, $3, $4, $5, '\\x010203')
+       returning id`,
+      [userId, change.journeyId ?? null, change.position ?? null, change.contentType ?? 'image/jpeg', size],
+    );
+    return rows[0]!.id;
+  }
+
+  test('journeys and journey_ticket_files have their columns', async () => {
+    expect(await columns('journeys')).toEqual({
+      id: 'uuid',
+      reference: 'character varying',
+      user_id: 'uuid',
+      correlation_id: 'character varying',
+      origin_crs: 'character',
+      destination_crs: 'character',
+      travel_date: 'date',
+      departure_datetime: 'timestamp with time zone',
+      arrival_datetime: 'timestamp with time zone',
+      journey_type: 'character varying',
+      status: 'character varying',
+      created_at: 'timestamp with time zone',
+      updated_at: 'timestamp with time zone',
+    });
+    expect(await columns('journey_ticket_files')).toEqual({
+      id: 'uuid',
+      user_id: 'uuid',
+      journey_id: 'uuid',
+      position: 'integer',
+      content_type: 'character varying',
+      byte_size: 'integer',
+      bytes: 'bytea',
+      twilio_media_sid: 'character varying',
+      created_at: 'timestamp with time zone',
+    });
+  });
+
+  test('every index and constraint exists by name', async () => {
+    expect(await objectNames()).toEqual(
+      expect.arrayContaining([
+        'journeys_pkey',
+        'journeys_reference_unique',
+        'journeys_reference_check',
+        'journeys_user_correlation_unique',
+        'journeys_origin_crs_check',
+        'journeys_destination_crs_check',
+        'journeys_distinct_stations_check',
+        'journeys_journey_type_check',
+        'journeys_status_check',
+        'idx_journeys_user_created',
+        'journey_ticket_files_pkey',
+        'journey_ticket_files_content_type_check',
+        'journey_ticket_files_byte_size_check',
+        'journey_ticket_files_position_check',
+        'journey_ticket_files_journey_position_unique',
+        'idx_journey_ticket_files_user',
+        'idx_journey_ticket_files_unattached',
+      ]),
+    );
+    const { rows } = await client.query<{ indexname: string; indexdef: string }>(
+      `select indexname, indexdef from pg_indexes
+        where indexname in ('idx_journeys_user_created', 'idx_journey_ticket_files_unattached')
+        order by indexname`,
+    );
+    expect(rows[0]!.indexdef).toMatch(/\(created_at\) WHERE \(journey_id IS NULL\)/);
+    expect(rows[1]!.indexdef).toMatch(/\(user_id, created_at DESC\)/);
+  });
+
+  test('a journey starts as received, and one correlation id of a user makes one journey', async () => {
+    const userId = await insertUser('+447700900601');
+    const id = await insertJourney(userId);
+
+    const { rows } = await client.query(`select status from whatsapp_handler.journeys where id = $1`, [id]);
+    expect(rows[0]).toEqual({ status: 'received' });
+    await expect(insertJourney(userId, { reference: 'RR-000000' })).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'journeys_user_correlation_unique',
+    });
+    await expect(insertJourney(userId, { correlation_id: 'SM0002' })).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'journeys_reference_unique',
+    });
+  });
+
+  test.each([
+    ['a reference with a letter Crockford leaves out', { reference: 'RR-7K3F9U' }, 'journeys_reference_check'],
+    ['a reference without RR-', { reference: 'XX-7K3F9Q' }, 'journeys_reference_check'],
+    ['a lower-case origin', { origin_crs: 'kgx' }, 'journeys_origin_crs_check'],
+    ['a destination with a digit', { destination_crs: 'ED1' }, 'journeys_destination_crs_check'],
+    ['the same origin and destination', { destination_crs: 'KGX' }, 'journeys_distinct_stations_check'],
+    ['a journey type other than single or return', { journey_type: 'season' }, 'journeys_journey_type_check'],
+  ])('a journey with %s is refused', async (_what, change, constraint) => {
+    const userId = await insertUser(`+4477009007${String(nextPhone++).padStart(2, '0')}`);
+    await expect(
+      insertJourney(userId, { reference: 'RR-ABCDEF', correlation_id: 'SM-check', ...change }),
+    ).rejects.toMatchObject({ code: '23514', constraint });
+  });
+
+  test('a status outside the claim lifecycle is refused', async () => {
+    const userId = await insertUser('+447700900602');
+    const id = await insertJourney(userId, { reference: 'RR-STATES' });
+    await client.query(`update whatsapp_handler.journeys set status = 'paid' where id = $1`, [id]);
+    await expect(
+      client.query(`update whatsapp_handler.journeys set status = 'lost' where id = $1`, [id]),
+    ).rejects.toMatchObject({ code: '23514', constraint: 'journeys_status_check' });
+  });
+
+  test('ticket files take the four accepted types up to 10 MB, staged without a position or attached with one', async () => {
+    const userId = await insertUser('+447700900603');
+    const journeyId = await insertJourney(userId, { reference: 'RR-F1ES00' });
+
+    for (const contentType of ['image/jpeg', 'image/png', 'image/webp', 'application/pdf']) {
+      await insertFile(userId, { contentType });
+    }
+    await insertFile(userId, { journeyId, position: 1, size: 10 * 1024 * 1024 });
+    await expect(insertFile(userId, { contentType: 'image/gif' })).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'journey_ticket_files_content_type_check',
+    });
+    await expect(insertFile(userId, { size: 10 * 1024 * 1024 + 1 })).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'journey_ticket_files_byte_size_check',
+    });
+    await expect(insertFile(userId, { position: 1 })).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'journey_ticket_files_position_check',
+    });
+    await expect(insertFile(userId, { journeyId })).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'journey_ticket_files_position_check',
+    });
+    await expect(insertFile(userId, { journeyId, position: 0 })).rejects.toMatchObject({
+      code: '23514',
+      constraint: 'journey_ticket_files_position_check',
+    });
+    await expect(insertFile(userId, { journeyId, position: 1 })).rejects.toMatchObject({
+      code: '23505',
+      constraint: 'journey_ticket_files_journey_position_unique',
+    });
+  });
+
+  test('deleting a journey deletes its files; deleting a user deletes their journeys and every file', async () => {
+    const userId = await insertUser('+447700900604');
+    const kept = await insertJourney(userId, { reference: 'RR-KEPT00', correlation_id: 'SM-kept' });
+    const dropped = await insertJourney(userId, { reference: 'RR-DR0PED' });
+    await insertFile(userId, { journeyId: kept, position: 1 });
+    await insertFile(userId, { journeyId: dropped, position: 1 });
+    await insertFile(userId);
+    const count = async (sql: string) => Number((await client.query(sql, [userId])).rows[0].n);
+    const files = `select count(*) as n from whatsapp_handler.journey_ticket_files where user_id = $1`;
+    const journeys = `select count(*) as n from whatsapp_handler.journeys where user_id = $1`;
+
+    await client.query(`delete from whatsapp_handler.journeys where id = $1`, [dropped]);
+    expect(await count(files)).toBe(2);
+
+    await client.query(`delete from whatsapp_handler.users where id = $1`, [userId]);
+    expect(await count(journeys)).toBe(0);
+    expect(await count(files)).toBe(0);
+  });
+
+  test('down removes both tables and up brings back the same objects', async () => {
+    const before = await objectNames();
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from public.pgmigrations where name >= '006'`,
+    );
+    migrate(database.url, 'down', rows[0]!.n);
+    const { rowCount } = await client.query(
+      `select 1 from information_schema.tables
+        where table_schema = 'whatsapp_handler' and table_name in ('journeys', 'journey_ticket_files')`,
+    );
+    expect(rowCount).toBe(0);
+    expect(await columns('users')).toHaveProperty('phone_number');
+    migrate(database.url, 'up');
+    expect(await objectNames()).toEqual(before);
+  });
+});

@@ -151,6 +151,56 @@ describe('Local stand-in responses against the Twilio OpenAPI description', () =
     expect(answer.body.message).toEqual(expect.any(String));
   });
 
+  it('answers a Media instance .json GET with 200 and documented media fields', async () => {
+    const media = standIn.addMedia({ bytes: Buffer.from('%PDF-1.7'), contentType: 'application/pdf' });
+
+    const response = await fetch(`${media.url}.json`, { headers: auth });
+    const body = (await response.json()) as Record<string, unknown>;
+
+    expect(response.status).toBe(200);
+    expectShape(body, schema('api.v2010.account.message.media'));
+    expect(body).toMatchObject({ sid: media.mediaSid, parent_sid: media.messageSid, content_type: 'application/pdf' });
+  });
+
+  it("answers a message's Media.json list with the documented page fields and media items", async () => {
+    const media = standIn.addMedia({ bytes: Buffer.from('%PDF-1.7'), contentType: 'application/pdf' });
+
+    const response = await fetch(
+      `${standIn.url}/2010-04-01/Accounts/${ACCOUNT_SID}/Messages/${media.messageSid}/Media.json`,
+      {
+        headers: auth,
+      },
+    );
+    const body = (await response.json()) as { media_list: Record<string, unknown>[] } & Record<string, unknown>;
+
+    expect(response.status).toBe(200);
+    // ListMediaResponse is described inline in the path, not as a named schema.
+    expect(Object.keys(body).sort()).toEqual(
+      [
+        'end',
+        'first_page_uri',
+        'media_list',
+        'next_page_uri',
+        'page',
+        'page_size',
+        'previous_page_uri',
+        'start',
+        'uri',
+      ].sort(),
+    );
+    expect(body.media_list).toHaveLength(1);
+    expectShape(body.media_list[0]!, schema('api.v2010.account.message.media'));
+  });
+
+  it('answers a Media DELETE with 204 and no body, as documented', async () => {
+    const media = standIn.addMedia({ bytes: Buffer.from('%PDF-1.7'), contentType: 'application/pdf' });
+
+    const response = await fetch(`${media.url}.json`, { method: 'DELETE', headers: auth });
+
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+
   it('answers an unknown Verify service with 404 and code 20404', async () => {
     const { status, body } = await post(`${standIn.url}/v2/Services/VA${'0'.repeat(32)}/Verifications`, {
       To: '+447700900123',

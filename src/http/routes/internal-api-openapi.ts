@@ -1,14 +1,19 @@
 // The OpenAPI 3.1 description of the internal API, generated from the zod schemas the routes use
 // (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema produces).
 import { z } from 'zod';
+import { TICKET_CONTENT_TYPES } from '../../repos/ticket-files';
 import {
   errorBody,
+  journeyBody,
+  journeyIdParam,
+  journeysBody,
   outboxEventIdParam,
   parkedEventsBody,
   phoneQuery,
   preferencesAcceptedBody,
   preferencesBody,
   retryAcceptedBody,
+  ticketNumberParam,
   userBody,
   userIdParam,
 } from './internal-api-schemas';
@@ -23,6 +28,8 @@ function componentSchemas(): Record<string, JsonSchema> {
   registry.add(preferencesAcceptedBody, { id: 'PreferencesAccepted' });
   registry.add(parkedEventsBody, { id: 'ParkedEvents' });
   registry.add(retryAcceptedBody, { id: 'RetryAccepted' });
+  registry.add(journeyBody, { id: 'Journey' });
+  registry.add(journeysBody, { id: 'Journeys' });
   const { schemas } = z.toJSONSchema(registry, {
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
@@ -58,7 +65,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'whatsapp-handler internal API',
       version: '1.0.0',
       description:
-        'User lookups and preference updates for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>.',
+        'User lookups, preference updates and journeys (with their ticket files) for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -89,6 +96,41 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           parameters: [{ name: 'id', in: 'path', required: true, schema: inline(userIdParam) }],
           requestBody: { required: true, content: { 'application/json': { schema: ref('Preferences') } } },
           responses: { '202': json('PreferencesAccepted', 'Queued'), ...errors },
+        },
+      },
+      '/api/v1/users/{id}/journeys': {
+        get: {
+          operationId: 'listUserJourneys',
+          summary: "A user's journeys with their status, newest first (the newest 200)",
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(userIdParam) }],
+          responses: { '200': json('Journeys', 'The journeys'), ...errors },
+        },
+      },
+      '/api/v1/journeys/{id}': {
+        get: {
+          operationId: 'getJourney',
+          summary: 'A journey: the journey.created fields and its status',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(journeyIdParam) }],
+          responses: { '200': json('Journey', 'The journey'), ...errors },
+        },
+      },
+      '/api/v1/journeys/{id}/tickets/{n}': {
+        get: {
+          operationId: 'getJourneyTicket',
+          summary: "The journey's n-th ticket file (from 1), as stored, with its content type",
+          parameters: [
+            { name: 'id', in: 'path', required: true, schema: inline(journeyIdParam) },
+            { name: 'n', in: 'path', required: true, schema: inline(ticketNumberParam) },
+          ],
+          responses: {
+            '200': {
+              description:
+                'The file (Content-Disposition: inline, X-Content-Type-Options: nosniff, Cache-Control: no-store)',
+              content: Object.fromEntries(TICKET_CONTENT_TYPES.map((type) => [type, {}])),
+            },
+            ...errors,
+            '404': json('Error', 'No such journey, or it has fewer ticket files (or the API is not configured)'),
+          },
         },
       },
       '/api/v1/outbox/parked': {

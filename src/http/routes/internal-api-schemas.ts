@@ -2,7 +2,9 @@
 // document is generated from them, so the two cannot drift apart. (No .meta({ id }) here: ids
 // live in the OpenAPI file's own registry, not zod's global one shared with the rest of the code.)
 import { z } from 'zod';
+import { JOURNEY_REFERENCE_PATTERN } from '../../events/event-types';
 import { preferenceSchemas } from '../../preferences/registry';
+import { JOURNEY_STATUSES } from '../../repos/journeys';
 
 export const userIdParam = z.uuid();
 export const phoneQuery = z.string().regex(/^\+[1-9][0-9]{1,14}$/, 'must be an E.164 number such as +447700900123');
@@ -57,3 +59,35 @@ export const parkedEventsBody = z.object({ events: z.array(parkedEventBody) });
 export const retryAcceptedBody = z
   .object({ event_id: z.uuid(), status: z.literal('queued') })
   .describe('The event is due again and the relay has been woken');
+
+export const journeyIdParam = z.uuid();
+// Path segments arrive as text; the route turns digits into a number before checking this. The
+// upper bound is Postgres's integer: a larger n is refused (400) rather than looked up.
+export const ticketNumberParam = z.int().min(1).max(2_147_483_647).describe('The ticket file number, from 1');
+
+const crsCode = z.string().regex(/^[A-Z]{3}$/);
+const londonDateTime = z.iso
+  .datetime({ offset: true })
+  .describe('Europe/London local time with the offset in force that day, such as 2026-07-14T08:05:00+01:00');
+
+export const journeyBody = z
+  .strictObject({
+    id: z.uuid(),
+    reference: z.string().regex(JOURNEY_REFERENCE_PATTERN).describe('What the passenger quotes, such as RR-7K3F9Q'),
+    user_id: z.uuid(),
+    origin_crs: crsCode,
+    destination_crs: crsCode,
+    departure_datetime: londonDateTime,
+    arrival_datetime: londonDateTime,
+    journey_type: z.enum(['single', 'return']),
+    status: z.enum(JOURNEY_STATUSES).describe('received until the claim services report on it'),
+    ticket: z
+      .strictObject({ media_count: z.int().min(0) })
+      .describe('How many ticket files there are: GET /api/v1/journeys/{id}/tickets/{n} for n from 1'),
+    created_at: z.iso.datetime(),
+  })
+  .describe('A reported journey: the journey.created fields and its status');
+
+export const journeysBody = z
+  .object({ journeys: z.array(journeyBody) })
+  .describe("The user's journeys, newest first (at most 200)");

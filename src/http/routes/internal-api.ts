@@ -1,5 +1,6 @@
 // The internal API other RailRepay services call (bearer token): user lookups, preference
-// updates (queued, as every write goes through a worker), and retrying parked outbox events.
+// updates (queued, as every write goes through a worker), journeys and their ticket files
+// (internal-api-journeys.ts), and retrying parked outbox events.
 // Mount with app.use(makeInternalApiRouter(deps)); every path is under /api/v1.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
@@ -11,6 +12,7 @@ import { listParkedEvents, unparkEvent } from '../../repos/outbox';
 import { listPreferences, nextPreferenceWriteSeq } from '../../repos/preferences';
 import { findUserById, findUserByPhone, type User } from '../../repos/users';
 import { requireBearerToken } from '../middleware/require-bearer-token';
+import { installJourneyRoutes } from './internal-api-journeys';
 import { buildOpenApiDocument } from './internal-api-openapi';
 import { outboxEventIdParam, phoneQuery, userIdParam } from './internal-api-schemas';
 
@@ -96,6 +98,8 @@ export function makeInternalApiRouter(deps: InternalApiDeps): Router {
       jobs: jobs.map((job, i) => ({ key: entries[i]![0], job_id: job.id! })),
     });
   });
+
+  installJourneyRoutes(router, deps);
 
   router.get('/api/v1/outbox/parked', async (_req, res) => {
     const events = await listParkedEvents(deps.db, PARKED_LIST_LIMIT);

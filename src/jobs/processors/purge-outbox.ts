@@ -1,5 +1,6 @@
-// The retention run started by the outbox-retention Job Scheduler. When its time budget ran out
-// with rows left, it queues one follow-up run rather than waiting for the next schedule.
+// The retention run started by the outbox-retention Job Scheduler: expired published events and
+// stale ticket uploads (src/outbox/retention.ts). When its time budget ran out with rows left, it
+// queues one follow-up run rather than waiting for the next schedule.
 import type { Job } from 'bullmq';
 import type { Queues } from '../make-queues';
 import { JOB, QUEUE } from '../queues';

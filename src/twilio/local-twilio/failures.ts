@@ -1,7 +1,14 @@
 // Scripted failures: the next N calls to one endpoint answer with the given error instead.
 import { LocalTwilioError } from './http-io';
 
-export type LocalEndpoint = 'messages' | 'verifications' | 'verification-update' | 'verification-check';
+export type LocalEndpoint =
+  | 'messages'
+  | 'verifications'
+  | 'verification-update'
+  | 'verification-check'
+  // GET of a Media instance (the redirect to the media store) and its DELETE.
+  | 'media'
+  | 'media-delete';
 export type FailNext = { endpoint: LocalEndpoint; status: number; code?: number; times?: number };
 
 export function makeFailures() {

@@ -17,14 +17,19 @@ export class LocalTwilioError extends Error {
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  return new URLSearchParams((await readBody(req, MAX_BODY_BYTES)).toString('utf8'));
+}
+
+/** The raw request body; more than `maxBytes` is 413. */
+export async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new LocalTwilioError(413, 20001, 'Request body too large');
+    if (size > maxBytes) throw new LocalTwilioError(413, 20001, 'Request body too large');
     chunks.push(chunk);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks);
 }
 
 function sameText(a: string, b: string): boolean {

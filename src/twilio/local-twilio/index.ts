@@ -1,17 +1,21 @@
-// A local, stateful stand-in for the parts of Twilio the service calls (Messages and Verify v2),
-// answering in Twilio's shapes so the official client can be pointed at it. Used by the tests and
-// by `npm run dev` when no Twilio credentials are set. Never for production.
+// A local, stateful stand-in for the parts of Twilio the service calls (Messages with their Media,
+// and Verify v2), answering in Twilio's shapes so the official client can be pointed at it. Used by
+// the tests and by `npm run dev` when no Twilio credentials are set. Never for production.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../clock';
 import { makeFailures, type FailNext } from './failures';
 import { isAuthorised, LocalTwilioError, readForm, sendError, sendJson } from './http-io';
+import { makeMediaRoutes, type AddedMedia } from './media-routes';
+import { makeMediaStore, type MediaStoreRequest, type NewLocalMedia } from './media-store';
 import { makeMessagesStore, messageJson, type LocalMessage } from './messages-store';
 import { makeStatusCallbacks } from './status-callbacks';
 import { makeVerifyStore } from './verify-store';
 
 export type { FailNext, LocalEndpoint } from './failures';
 export type { LocalMessage } from './messages-store';
+export type { AddedMedia } from './media-routes';
+export type { MediaStoreRequest, NewLocalMedia } from './media-store';
 
 export type LocalTwilioOptions = {
   /** 0 picks a free port. */
@@ -33,6 +37,10 @@ export type LocalTwilio = {
   messagesTo(to: string): LocalMessage[];
   lastCode(to: string): string | undefined;
   failNext(failure: FailNext): void;
+  /** Stores a file as media a user sent; `url` is its MediaUrl, as a webhook would carry it. */
+  addMedia(media: NewLocalMedia): AddedMedia;
+  /** Every request to the media store (the redirect target), with whether it carried credentials. */
+  mediaStoreRequests(): MediaStoreRequest[];
   reset(): void;
 };
 
@@ -48,6 +56,14 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
   const verify = makeVerifyStore(clock, options.onCode);
   const failures = makeFailures();
   const callbacks = makeStatusCallbacks(options.authToken, messages);
+  const mediaStore = makeMediaStore(clock);
+  let baseUrl = '';
+  const media = makeMediaRoutes({
+    accountSid: options.accountSid,
+    store: mediaStore,
+    failures,
+    baseUrl: () => baseUrl,
+  });
   const ctx = { accountSid: options.accountSid, serviceSid: options.verifyServiceSid };
   const notFound = () => new LocalTwilioError(404, 20404, 'The requested resource was not found');
 
@@ -85,8 +101,11 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith('/_local/') && method === 'GET') return control(res, url);
+    if (url.pathname === '/_local/media' && method === 'POST') return media.register(req, res, url);
+    if (media.serveStore(req, res, url)) return;
     if (!isAuthorised(req, options.accountSid, options.authToken))
       throw new LocalTwilioError(401, 20003, 'Authentication Error - invalid username');
+    if (media.route(res, url, method)) return;
 
     let match: RegExpExecArray | null;
     if ((match = MESSAGES.exec(url.pathname)) !== null) {
@@ -156,9 +175,10 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  baseUrl = `http://127.0.0.1:${port}`;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: baseUrl,
     async close() {
       await callbacks.close();
       await new Promise<void>((resolve) => {
@@ -170,10 +190,13 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
     messagesTo: (to) => messages.to(to),
     lastCode: (to) => verify.lastCode(to),
     failNext: (failure) => failures.add(failure),
+    addMedia: (input) => media.add(input),
+    mediaStoreRequests: () => mediaStore.requests(),
     reset() {
       messages.reset();
       verify.reset();
       failures.reset();
+      mediaStore.reset();
     },
   };
 }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 
-/** Twilio SIDs: a two-letter type prefix and 32 hex digits (SM message, VE verification, VL send attempt). */
-export function makeSid(prefix: 'SM' | 'VE' | 'VL'): string {
+/**
+ * Twilio SIDs: a two-letter type prefix and 32 hex digits (SM message, MM message with media, ME
+ * media, VE verification, VL send attempt).
+ */
+export function makeSid(prefix: 'SM' | 'MM' | 'ME' | 'VE' | 'VL'): string {
   return prefix + randomBytes(16).toString('hex');
 }
 

@@ -1,0 +1,45 @@
+// The ticket photos or PDFs of one message, from Twilio into Postgres: every file is fetched and
+// checked first (type by its bytes, size), then each is stored, unattached until the journey is
+// submitted, and only then deleted at Twilio. A refused file keeps nothing of the message, so the
+// passenger can send the right one.
+import type { Deps } from '../deps';
+import type { JourneyInput } from '../conversation/journey-types';
+import { deleteTicketMedia, fetchTicket } from '../tickets/fetch-ticket';
+import { stageTicketFile } from './journey-effects';
+
+type TicketStored = Extract<JourneyInput, { kind: 'ticket-stored' }>;
+
+export async function storeTickets(
+  deps: Pick<Deps, 'db' | 'queues' | 'config'>,
+  userId: string,
+  media: ReadonlyArray<{ url: string; contentType: string }>,
+): Promise<TicketStored> {
+  const fetched = [];
+  for (const item of media) {
+    const ticket = await fetchTicket({ twilio: deps.config.twilio }, item);
+    if (!ticket.ok) {
+      const outcome = ticket.reason === 'too-large' || ticket.reason === 'unsupported' ? ticket.reason : 'failed';
+      return { kind: 'ticket-stored', outcome, ticketFileIds: [] };
+    }
+    fetched.push(ticket);
+  }
+  const ticketFileIds: string[] = [];
+  for (const ticket of fetched) {
+    const { id } = await stageTicketFile(deps, {
+      userId,
+      contentType: ticket.contentType,
+      bytes: ticket.bytes,
+      twilioMediaSid: ticket.mediaSid ?? null,
+    });
+    ticketFileIds.push(id);
+  }
+  return { kind: 'ticket-stored', outcome: 'stored', ticketFileIds };
+}
+
+/** Deletes the message's media at Twilio once it is stored here; a retry finds them gone (fine). */
+export async function deleteStoredMedia(
+  deps: Pick<Deps, 'config'>,
+  media: ReadonlyArray<{ url: string }>,
+): Promise<void> {
+  for (const item of media) await deleteTicketMedia({ twilio: deps.config.twilio }, item.url);
+}
