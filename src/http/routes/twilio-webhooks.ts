@@ -139,7 +139,13 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
     try {
       // One job per message and status; '-' because BullMQ refuses ':' in custom job ids.
       await withTimeout(
-        statuses.add(JOB.messageStatus, job, { jobId: `${job.messageSid}-${job.messageStatus}` }),
+        // Kept by nobody once counted: about three per message sent, they were most of what a
+        // day of completed jobs held in Redis. A repeated callback is still counted once (the
+        // message-status marker of the processor).
+        statuses.add(JOB.messageStatus, job, {
+          jobId: `${job.messageSid}-${job.messageStatus}`,
+          removeOnComplete: true,
+        }),
         ENQUEUE_TIMEOUT_MS,
       );
     } catch (error) {
