@@ -1,34 +1,62 @@
-// `npm run bench:e2e`: the whole service end to end, in rounds. The real web process and two
-// worker processes from dist/, the local Twilio stand-in (with delivery callbacks), a database
-// and a Redis prefix of their own (removed at the end).
+// `npm run bench:e2e`: the whole service end to end (the web process and two worker processes
+// from dist/, the local Twilio stand-in with delivery callbacks in a process of its own, a
+// database and Redis prefixes of its own, removed at the end), against a baseline measured in the
+// same run. Three scenarios (BENCH_SCENARIOS, default "throughput,rate,redis"), about two minutes
+// on a quiet 2-core machine:
 //
-// Each round, BENCH_SENDERS new senders each send a six-message script, one message after the
-// other, all senders at once. The round ends when every reply has reached the stand-in. Printed
-// per round: messages/s from the first webhook to the last reply, and each worker's resident
-// memory. Then every sender's replies are checked (each sent once, in order), and the last
-// round is compared with round 2, the baseline measured in the same run (round 1 warms the
-// processes up): a worker whose memory grows with traffic, or that slows down as it serves more,
-// shows here.
-const { spawn } = require('node:child_process');
+// throughput: the baseline (bench/e2e-baseline.js: node:http + validateRequest + Queue.add, and
+//   workers making one POST per message to the stand-in; as many processes as the service) and
+//   the service take turns in rounds: BENCH_SENDERS new senders each send a six-message script,
+//   one message after the other, all senders at once; a round ends when every reply reached the
+//   stand-in. One warm-up round each, then BENCH_ROUNDS measured rounds each. Read: messages/s of
+//   both over the measured rounds and service / baseline (target >= 0.5). The send limit is set
+//   to its maximum, so the limiter is not what is measured. "cores busy" is the CPU time of all
+//   the processes involved (bench/e2e-cpu.js) over the round's wall time, "others" that of
+//   everything else on the machine meanwhile: busy well under 2.0 with others near 0 means the
+//   pipeline waited rather than worked. "CPU ms per message" says where the work went. After
+//   each service round every worker reports its JavaScript heap after a full GC
+//   (bench/heap-probe.js): last / round 1 near 1.0 is flat, a leak grows with every round.
+// rate: OUTBOUND_MESSAGES_PER_SECOND=BENCH_RATE (100) and BENCH_RATE_SENDERS (2,000) first
+//   messages at once (bench/e2e-rate.js). Read: the replies' arrival times at the stand-in, as
+//   sends per second over the busy period / the limit (target >= 0.95) and the most sends in any
+//   one-second window / the limit (target <= 1.10); the same once every webhook was answered
+//   (the load generator no longer competes for the cores); the event-loop delays say how late
+//   the workers send after their slot and how late the stand-in's own stamps are.
+// redis: one more service round with FINISHED_MESSAGE_TTL_SECONDS=BENCH_FINISHED_TTL (15), and
+//   Redis before it, after it and once that TTL has passed. Read: the service's per-message keys
+//   go back to what they were before; what remains is per sender (24 h, the product's rule) and
+//   BullMQ's completed-job records (kept by count and age), shown apart.
+//
+// Every sender's replies are checked in every scenario (each sent once, in order). BENCH_DIST
+// points the service processes (and the migrations) at another build, e.g. an older commit's:
+//   git worktree add /tmp/wh-before <commit> && ln -s "$PWD/node_modules" /tmp/wh-before/
+//   (cd /tmp/wh-before && npx tsc -p tsconfig.build.json)
+//   BENCH_DIST=/tmp/wh-before/dist BENCH_SCENARIOS=throughput node bench/e2e.js
 const { randomBytes } = require('node:crypto');
-const { readFileSync } = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
 const { Redis } = require('ioredis');
-const twilio = require('twilio');
-const { startLocalTwilio } = require('../dist/twilio/local-twilio');
-const { texts } = require('../dist/conversation/texts');
 const { createMigratedDatabase, deletePrefix, dropDatabase } = require('./support');
+const stack = require('./e2e-stack');
+const traffic = require('./e2e-traffic');
+const redisReport = require('./e2e-redis');
+const cpu = require('./e2e-cpu');
+const { rateScenario } = require('./e2e-rate');
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const ROUNDS = Math.max(3, Number(process.env.BENCH_ROUNDS ?? 6));
+const { DIST, REDIS_URL, WORKERS } = stack;
+const { sleep } = traffic;
+const { texts } = require(path.join(DIST, 'conversation', 'texts'));
+
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,redis').split(',');
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
-const WORKERS = 2;
-const ROUND_TIMEOUT_MS = 120_000;
-const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
-const AUTH_TOKEN = 'bench-e2e-auth-token';
-const VERIFY_SERVICE_SID = `VA${'2'.repeat(32)}`;
-const BOT = '+14155238886';
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const RATE_SENDERS = Number(process.env.BENCH_RATE_SENDERS ?? 2000);
+const FINISHED_TTL = Number(process.env.BENCH_FINISHED_TTL ?? 15);
+// Twilio's delivery callbacks (two per reply) reach the service's web process; BENCH_STATUS_CALLBACKS=0
+// leaves them out, to see what they cost. The baseline asks for none.
+const STATUS_CALLBACKS = process.env.BENCH_STATUS_CALLBACKS !== '0';
+// The highest OUTBOUND_MESSAGES_PER_SECOND the config accepts: far above what two workers send.
+const NO_LIMIT = '10000';
 // Replies that depend on the state each earlier message left: a message handled out of order,
 // twice or not at all gives a different list.
 const SCRIPT = ['Hi', 'menu', 'help', 'what?', 'cancel', 'help'];
@@ -44,170 +72,181 @@ const EXPECTED = [
 const suffix = randomBytes(4).toString('hex');
 const dbName = `wh_bench_e2e_${suffix}`;
 const prefix = `wh-bench-e2e-${suffix}`;
+const timeoutFor = (messages) => 60_000 + messages * 25;
+const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
+let groups = 0;
+/** A new group of senders; throughput groups are 01..89, the rate scenario's 90..99. */
+function phones(count, group = ++groups) {
+  if (count > 99_999 || group > 99) throw new Error('too many senders for the phone number pattern');
+  return Array.from({ length: count }, (_, i) => `+4477${String(group).padStart(2, '0')}${String(i).padStart(5, '0')}`);
 }
 
-function start(entry, env) {
-  const child = spawn(process.execPath, [path.join(__dirname, '../dist/main', `${entry}.js`)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const ready = (pattern) =>
-    new Promise((resolve, reject) => {
-      const timer = setInterval(() => {
-        if (pattern.test(output)) {
-          clearInterval(timer);
-          resolve();
-        } else if (child.exitCode !== null) {
-          clearInterval(timer);
-          reject(new Error(`${entry} exited early:\n${output}`));
-        }
-      }, 50);
-    });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return { child, ready, exited, output: () => output };
+/** The senders whose replies differ from `expected` (missing, extra, out of order). */
+async function wrongReplies(standIn, senders, expected) {
+  return (await standIn.replies(senders)).filter(
+    (got) => got.length !== expected.length || got.some((m, i) => m.body !== expected[i]),
+  ).length;
 }
 
-function residentMiB(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith('VmRSS:'));
-  return Number(/(\d+)/.exec(line)[1]) / 1024;
-}
-
-function sender(round, i) {
-  return `+4477${String(round).padStart(2, '0')}${String(i).padStart(5, '0')}`;
-}
-
-async function sendInbound(baseUrl, from, body) {
-  const messageSid = `SM${randomBytes(16).toString('hex')}`;
-  const params = {
-    MessageSid: messageSid,
-    AccountSid: ACCOUNT_SID,
-    From: `whatsapp:${from}`,
-    To: `whatsapp:${BOT}`,
-    Body: body,
-    NumMedia: '0',
-    ProfileName: 'Bench',
-    WaId: from.slice(1),
-  };
-  const webhookPath = '/webhooks/twilio/whatsapp';
-  const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${baseUrl}${webhookPath}`, params);
-  const response = await fetch(`${baseUrl}${webhookPath}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
-    body: new URLSearchParams(params).toString(),
-  });
-  await response.text();
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-}
-
-async function round(stack, index) {
-  const phones = Array.from({ length: SENDERS }, (_, i) => sender(index, i));
+/**
+ * One round: seconds until the last reply. CPU counts until the queues are idle (delivery
+ * callbacks included), over `wall` seconds.
+ */
+async function round(run, target, senders) {
   const started = performance.now();
-  await Promise.all(
-    phones.map(async (phone) => {
-      for (const body of SCRIPT) await sendInbound(stack.baseUrl, phone, body);
-    }),
+  const before = await cpu.sample(run.redis, target);
+  const { seconds } = await traffic.carry(
+    target,
+    run.standIn,
+    senders,
+    SCRIPT,
+    timeoutFor(senders.length * SCRIPT.length),
   );
-  const deadline = Date.now() + ROUND_TIMEOUT_MS;
-  const replies = () => phones.reduce((sum, phone) => sum + stack.twilio.messagesTo(`whatsapp:${phone}`).length, 0);
-  while (replies() < phones.length * SCRIPT.length) {
-    if (Date.now() > deadline) throw new Error(`round ${index}: ${replies()} replies after ${ROUND_TIMEOUT_MS} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  await traffic.settle(run.redis, target);
+  const used = cpu.difference(await cpu.sample(run.redis, target), before);
+  const wall = (performance.now() - started) / 1000;
+  if (target.kind === 'service') run.serviceSenders.push(...senders);
+  else run.baselineSenders.push(...senders);
+  return { seconds, wall, messages: senders.length * SCRIPT.length, cpu: used };
+}
+const cores = (r) => cpu.coresBusy(r.cpu, r.wall);
+
+function accumulate(total, r) {
+  total.seconds += r.seconds;
+  total.messages += r.messages;
+  cpu.add(total.cpu, r.cpu);
+}
+
+async function heaps(service) {
+  return (await Promise.all(service.workers.map((worker) => stack.heapAfterGc(worker)))).map((p) => p.heapUsed);
+}
+
+async function throughput(run) {
+  const baseline = await stack.startStack('baseline', { ...run.common, prefix: `${prefix}-baseline` });
+  run.stacks.push(baseline);
+  const { service } = run;
+  const line = (label, b, s, heap) =>
+    console.log(
+      `${label.padEnd(8)} baseline ${(b.messages / b.seconds).toFixed(0).padStart(5)} messages/s (${b.seconds.toFixed(1)} s, ` +
+        `${cores(b)})   service ${(s.messages / s.seconds).toFixed(0).padStart(5)} messages/s ` +
+        `(${s.seconds.toFixed(1)} s, ${cores(s)})   ` +
+        `worker heap after GC ${heap.map(mib).join(', ')} MiB`,
+    );
+  line(
+    'warm-up',
+    await round(run, baseline, phones(SENDERS)),
+    await round(run, service, phones(SENDERS)),
+    await heaps(service),
+  );
+  const totals = { baseline: { seconds: 0, messages: 0, cpu: {} }, service: { seconds: 0, messages: 0, cpu: {} } };
+  for (let i = 1; i <= ROUNDS; i++) {
+    // Turn about, so a change in what else the machine runs falls on both alike.
+    const b = await round(run, baseline, phones(SENDERS));
+    const s = await round(run, service, phones(SENDERS));
+    const heap = await heaps(service);
+    run.heaps.push({ label: `round ${i}`, heap });
+    accumulate(totals.baseline, b);
+    accumulate(totals.service, s);
+    line(`round ${i}`, b, s, heap);
   }
-  const seconds = (performance.now() - started) / 1000;
-  // Let any duplicate arrive before counting.
-  await new Promise((resolve) => setTimeout(resolve, 300));
-  const wrong = phones.filter((phone) => {
-    const got = stack.twilio.messagesTo(`whatsapp:${phone}`).map((m) => m.body);
-    return got.length !== EXPECTED.length || got.some((body, i) => body !== EXPECTED[i]);
-  });
-  const memory = stack.workers.map((worker) => residentMiB(worker.child.pid));
-  return { messagesPerSecond: (phones.length * SCRIPT.length) / seconds, seconds, wrong: wrong.length, memory };
+  run.lastServiceRound = Date.now();
+  const rate = (t) => t.messages / t.seconds;
+  console.log(
+    `throughput over the ${ROUNDS} measured rounds: service ${rate(totals.service).toFixed(0)} messages/s, ` +
+      `baseline ${rate(totals.baseline).toFixed(0)} messages/s, service / baseline ` +
+      `${(rate(totals.service) / rate(totals.baseline)).toFixed(2)} (target >= 0.5)`,
+  );
+  console.log(`  CPU ms per message, baseline: ${cpu.perMessage(totals.baseline.cpu, totals.baseline.messages)}`);
+  console.log(`  CPU ms per message, service:  ${cpu.perMessage(totals.service.cpu, totals.service.messages)}`);
+  const handed = async (target) =>
+    redisReport.pickUps(run.redis, target.prefix, 'inbound-messages', SENDERS * SCRIPT.length);
+  console.log(
+    `  times a worker took up each inbound job of the last round: baseline ${(await handed(baseline)).toFixed(2)}, ` +
+      `service ${(await handed(service)).toFixed(2)} (more than 1: the message went back to wait for its turn)`,
+  );
+  await stack.stopStack(baseline);
+  await deletePrefix(run.redis, baseline.prefix);
+}
+
+async function soak(run) {
+  const { service } = run;
+  // The keys of earlier rounds have expired by now, so "before" is the level a round starts from.
+  await sleep(Math.max(0, run.lastServiceRound + (FINISHED_TTL + 5) * 1000 - Date.now()));
+  const before = await redisReport.snapshot(run.redis, service.prefix);
+  await round(run, service, phones(SENDERS));
+  run.heaps.push({ label: 'soak', heap: await heaps(service) });
+  const after = await redisReport.snapshot(run.redis, service.prefix);
+  const wait = FINISHED_TTL + 5;
+  await sleep(wait * 1000);
+  run.heaps.push({ label: `+${wait} s`, heap: await heaps(service) });
+  const expired = await redisReport.snapshot(run.redis, service.prefix);
+  console.log(
+    `redis: soak round of ${SENDERS} new senders x ${SCRIPT.length} messages, FINISHED_MESSAGE_TTL_SECONDS=${FINISHED_TTL} ` +
+      `(keys under the service's prefix: count (MEMORY USAGE))`,
+  );
+  redisReport.report([before, after, expired], ['before', 'after', `after +${wait} s`], FINISHED_TTL, SENDERS);
 }
 
 async function main() {
-  const databaseUrl = await createMigratedDatabase(dbName);
-
-  const stand = await startLocalTwilio({
-    accountSid: ACCOUNT_SID,
-    authToken: AUTH_TOKEN,
-    verifyServiceSid: VERIFY_SERVICE_SID,
-  });
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const env = {
-    NODE_ENV: 'test',
-    PORT: String(port),
-    // Twilio's delivery callbacks from the stand-in reach the web process at this URL.
-    PUBLIC_BASE_URL: baseUrl,
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: prefix,
-    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
-    TWILIO_WHATSAPP_FROM: `whatsapp:${BOT}`,
-    TWILIO_API_BASE_URL: stand.url,
-    TWILIO_VERIFY_BASE_URL: stand.url,
-    // The service's capacity is measured here, not Twilio's account limit (50/s by default).
-    OUTBOUND_MESSAGES_PER_SECOND: '5000',
-    LOG_LEVEL: 'warn',
-  };
-  const web = start('web', { ...env, LOG_LEVEL: 'info' });
-  const workers = Array.from({ length: WORKERS }, () => start('worker', { ...env, LOG_LEVEL: 'info' }));
-  const stack = { baseUrl, twilio: stand, workers };
-  state = { stand, processes: [web, ...workers] };
-  await web.ready(/web listening on port/);
-  await Promise.all(workers.map((worker) => worker.ready(/workers ready/)));
-
+  const databaseUrl = await createMigratedDatabase(dbName, path.dirname(DIST));
+  const standIn = await stack.startStandIn({ statusCallbacks: STATUS_CALLBACKS });
+  const redis = new Redis(REDIS_URL);
+  const common = { standIn, databaseUrl };
+  const run = { standIn, redis, common, stacks: [], heaps: [], wrong: 0, serviceSenders: [], baselineSenders: [] };
+  state = run;
   console.log(
-    `bench:e2e: ${ROUNDS} rounds of ${SENDERS} senders x ${SCRIPT.length} messages, web + ${WORKERS} workers ` +
-      `(concurrency ${process.env.WORKER_CONCURRENCY ?? 16} each), node ${process.version}`,
+    `bench:e2e: ${SCENARIOS.join(', ')}; ${SENDERS} senders x ${SCRIPT.length} messages a round, web + ${WORKERS} workers ` +
+      `(concurrency ${process.env.WORKER_CONCURRENCY ?? 16} each), delivery callbacks ${STATUS_CALLBACKS ? 'on' : 'off'}, build ${DIST}, node ${process.version}`,
   );
-  const results = [];
-  for (let i = 1; i <= ROUNDS; i++) {
-    const result = await round(stack, i);
-    results.push(result);
+  if (SCENARIOS.includes('throughput') || SCENARIOS.includes('redis')) {
+    run.service = await stack.startStack('service', {
+      ...common,
+      prefix: `${prefix}-service`,
+      env: { OUTBOUND_MESSAGES_PER_SECOND: NO_LIMIT, FINISHED_MESSAGE_TTL_SECONDS: String(FINISHED_TTL) },
+    });
+    run.stacks.push(run.service);
+    run.lastServiceRound = Date.now();
+  }
+  if (SCENARIOS.includes('throughput')) await throughput(run);
+  if (SCENARIOS.includes('rate')) {
+    run.wrong += await rateScenario(run, {
+      prefix: `${prefix}-rate`,
+      rate: RATE,
+      senders: phones(RATE_SENDERS, 90),
+      welcome: texts.welcome,
+    });
+  }
+  if (SCENARIOS.includes('redis')) await soak(run);
+
+  if (run.heaps.length > 0) {
+    const first = run.heaps[0].heap;
+    const last = run.heaps[run.heaps.length - 1].heap;
+    const growth = Math.max(...last.map((h, i) => h / first[i]));
     console.log(
-      `round ${i}: ${result.messagesPerSecond.toFixed(0).padStart(5)} messages/s (${result.seconds.toFixed(1)} s)   ` +
-        `worker RSS ${result.memory.map((m) => `${m.toFixed(0)} MiB`).join(', ')}   wrong reply lists ${result.wrong}`,
+      `worker heap after GC (MiB): ${run.heaps.map((h) => `${h.label} ${h.heap.map(mib).join('/')}`).join(', ')}; ` +
+        `last / ${run.heaps[0].label} ${growth.toFixed(2)} (the larger of the ${WORKERS}; flat is ~1.0)`,
     );
   }
-  const first = results[1];
-  const last = results[results.length - 1];
-  const growth = Math.max(...last.memory.map((m, i) => m / first.memory[i]));
-  const wrong = results.reduce((sum, r) => sum + r.wrong, 0);
+  const wrongService = await wrongReplies(standIn, run.serviceSenders, EXPECTED);
+  const wrongBaseline = (await standIn.replies(run.baselineSenders)).filter((l) => l.length !== SCRIPT.length).length;
+  run.wrong += wrongService + wrongBaseline;
   console.log(
-    `last round / round 2: throughput ${(last.messagesPerSecond / first.messagesPerSecond).toFixed(2)}, ` +
-      `worker RSS ${growth.toFixed(2)} (the larger of the ${WORKERS})`,
+    `every reply sent once and in order for ${run.serviceSenders.length} service senders: ` +
+      `${wrongService === 0 ? 'yes' : `no (${wrongService})`}; baseline senders with a missing or extra message: ${wrongBaseline}`,
   );
-  console.log(
-    `every reply sent once and in order for ${ROUNDS * SENDERS} senders: ${wrong === 0 ? 'yes' : `no (${wrong})`}`,
-  );
-  if (wrong > 0) process.exitCode = 1;
+  if (run.wrong > 0) process.exitCode = 1;
 }
 
 let state;
 async function cleanup() {
   if (state) {
-    for (const service of state.processes) if (service.child.exitCode === null) service.child.kill('SIGTERM');
-    await Promise.all(state.processes.map((service) => service.exited));
-    await state.stand.close();
+    await Promise.all(state.stacks.map((s) => stack.stopStack(s)));
+    await state.standIn.close();
+    state.redis.disconnect();
     state = undefined;
   }
+  traffic.agent.destroy();
   const redis = new Redis(REDIS_URL);
   await deletePrefix(redis, prefix);
   redis.disconnect();

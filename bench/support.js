@@ -21,11 +21,14 @@ async function admin(sql) {
   }
 }
 
-/** Creates the database, runs every migration on it, and returns its URL. */
-async function createMigratedDatabase(name) {
+/**
+ * Creates the database, runs every migration on it, and returns its URL. `root` is the checkout
+ * whose migrations run (this one unless a bench measures another commit's build).
+ */
+async function createMigratedDatabase(name, root = path.join(__dirname, '..')) {
   await admin(`create database "${name}"`);
   const url = urlFor(name);
-  const migrate = spawnSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'migrate.mjs'), 'up'], {
+  const migrate = spawnSync(process.execPath, [path.join(root, 'scripts', 'migrate.mjs'), 'up'], {
     env: { ...process.env, DATABASE_URL: url, MIGRATE_QUIET: '1' },
     stdio: 'inherit',
   });

@@ -1,0 +1,87 @@
+// The minimal pipeline bench:e2e measures the service against, in the same run and with the
+// same number of processes: `node bench/e2e-baseline.js web` is a plain node:http server that
+// checks Twilio's signature (twilio.validateRequest) and does Queue.add with jobId = MessageSid;
+// `node bench/e2e-baseline.js worker` runs a BullMQ Worker whose processor makes one POST per
+// message to the stand-in's Messages endpoint. No conversation, no ordering, no database.
+const http = require('node:http');
+const { Queue, Worker } = require('bullmq');
+const { Redis } = require('ioredis');
+const { validateRequest } = require('twilio/lib/webhooks/webhooks');
+
+const {
+  PORT = '0',
+  REDIS_URL = 'redis://127.0.0.1:6379',
+  REDIS_KEY_PREFIX,
+  PUBLIC_BASE_URL,
+  TWILIO_ACCOUNT_SID,
+  TWILIO_AUTH_TOKEN,
+  TWILIO_API_BASE_URL,
+  TWILIO_WHATSAPP_FROM,
+  WORKER_CONCURRENCY = '16',
+} = process.env;
+const QUEUE = 'inbound-messages';
+// The service's own defaults (src/jobs/queues.ts), so both keep the same job records in Redis.
+const JOB_OPTIONS = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
+  removeOnComplete: { age: 24 * 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
+};
+
+function web() {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const queue = new Queue(QUEUE, { connection, prefix: REDIS_KEY_PREFIX, defaultJobOptions: JOB_OPTIONS });
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const params = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString()));
+      if (!validateRequest(TWILIO_AUTH_TOKEN, req.headers['x-twilio-signature'], PUBLIC_BASE_URL + req.url, params)) {
+        res.writeHead(403).end();
+        return;
+      }
+      await queue.add('inbound-message', params, { jobId: params.MessageSid });
+      res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>');
+    });
+  });
+  server.listen(Number(PORT), '127.0.0.1', () =>
+    console.log(`baseline web listening on port ${server.address().port}`),
+  );
+  return async () => {
+    server.close();
+    await queue.close();
+    connection.disconnect();
+  };
+}
+
+function worker() {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const messagesUrl = `${TWILIO_API_BASE_URL}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`;
+  const authorization = `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`;
+  const processor = async (job) => {
+    const response = await fetch(messagesUrl, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ To: job.data.From, From: TWILIO_WHATSAPP_FROM, Body: `Got: ${job.data.Body}` }),
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`Messages answered ${response.status}`);
+  };
+  const consumer = new Worker(QUEUE, processor, {
+    connection,
+    prefix: REDIS_KEY_PREFIX,
+    concurrency: Number(WORKER_CONCURRENCY),
+  });
+  consumer.on('error', (error) => console.error(`baseline worker error: ${error.message}`));
+  consumer.waitUntilReady().then(() => console.log('baseline worker ready'));
+  return async () => {
+    await consumer.close();
+    connection.disconnect();
+  };
+}
+
+const stop = process.argv[2] === 'worker' ? worker() : web();
+process.on('SIGTERM', async () => {
+  await stop();
+  process.exit(0);
+});

@@ -1,0 +1,206 @@
+// The processes of bench:e2e: the stand-in, and stacks of a web process and worker processes (the
+// service's, from BENCH_DIST, or the baseline's); and reading a worker's heap after GC.
+const { spawn } = require('node:child_process');
+const net = require('node:net');
+const path = require('node:path');
+
+// The build under test: this tree's dist/, or another commit's (BENCH_DIST=/tmp/wh-before/dist).
+const DIST = path.resolve(process.env.BENCH_DIST ?? path.join(__dirname, '..', 'dist'));
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WORKERS = 2;
+const ACCOUNT_SID = `AC${'1'.repeat(32)}`;
+const AUTH_TOKEN = 'bench-e2e-auth-token';
+const VERIFY_SERVICE_SID = `VA${'2'.repeat(32)}`;
+const BOT = '+14155238886';
+const OUTPUT_KEPT = 64 * 1024;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Spawns `node ...args`; keeps the tail of its output for readiness and for error messages. */
+function start(name, args, env, { ipc = false } = {}) {
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
+  });
+  let output = '';
+  const keep = (chunk) => (output = (output + chunk).slice(-OUTPUT_KEPT));
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const ready = (pattern) =>
+    new Promise((resolve, reject) => {
+      const timer = setInterval(() => {
+        if (pattern.test(output)) {
+          clearInterval(timer);
+          resolve();
+        } else if (child.exitCode !== null) {
+          clearInterval(timer);
+          reject(new Error(`${name} exited early:\n${output}`));
+        }
+      }, 50);
+    });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return { name, child, ready, exited, output: () => output };
+}
+
+/**
+ * A helper process that answers over IPC (bench/e2e-stand-in.js, bench/e2e-stamp.js): resolves
+ * once it sent its { url }, with ask(message) -> its answer's value, and close().
+ */
+async function startHelper(script, env) {
+  const child = spawn(process.execPath, [path.join(__dirname, script)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  const pending = new Map();
+  let ids = 0;
+  const url = await new Promise((resolve, reject) => {
+    child.on('message', (message) => {
+      if (message.url !== undefined) resolve(message.url);
+      pending.get(message.id)?.(message.value);
+      pending.delete(message.id);
+    });
+    exited.then((code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+  return {
+    url,
+    child,
+    ask: (message) =>
+      new Promise((resolve) => {
+        const id = ++ids;
+        pending.set(id, resolve);
+        child.send({ id, ...message });
+      }),
+    close() {
+      if (child.connected) child.disconnect();
+      return exited;
+    },
+  };
+}
+
+/**
+ * The stand-in in its own process (bench/e2e-stand-in.js): its url, how many messages went to a
+ * list of phones (count; pass the same array each time), each phone's messages in order
+ * (replies: { body, at } with at the receive time in ms), and its event-loop delay.
+ */
+async function startStandIn({ statusCallbacks }) {
+  const helper = await startHelper('e2e-stand-in.js', {
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
+    STATUS_CALLBACKS: statusCallbacks ? '1' : '0',
+  });
+  const groups = new WeakMap();
+  let group = 0;
+  return {
+    ...helper,
+    count(phones) {
+      if (groups.has(phones)) return helper.ask({ op: 'count', group: groups.get(phones) });
+      groups.set(phones, ++group);
+      return helper.ask({ op: 'count', group: groups.get(phones), phones });
+    },
+    /** Its event-loop delay since the last call: { p99Ms, maxMs }. */
+    delay: () => helper.ask({ op: 'delay' }),
+    async replies(phones) {
+      const lists = await helper.ask({ op: 'replies', phones });
+      return lists.map((list) => list.map(([body, at]) => ({ body, at })));
+    },
+  };
+}
+
+/** A pass-through in front of the stand-in that stamps each send on arrival (bench/e2e-stamp.js). */
+async function startStamp(standIn) {
+  const helper = await startHelper('e2e-stamp.js', { STAND_IN_URL: standIn.url });
+  return { ...helper, stamps: () => helper.ask({ op: 'stamps' }) };
+}
+
+/**
+ * A web process and WORKERS worker processes sharing a Redis prefix. kind 'service' runs
+ * DIST/main/web.js and DIST/main/worker.js (workers with --expose-gc and the heap probe);
+ * kind 'baseline' runs bench/e2e-baseline.js.
+ */
+async function startStack(kind, { standIn, databaseUrl, prefix, env = {} }) {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const common = {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    // Webhook signatures are checked against this URL; the stand-in's delivery callbacks go there.
+    PUBLIC_BASE_URL: baseUrl,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    TWILIO_ACCOUNT_SID: ACCOUNT_SID,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_VERIFY_SERVICE_SID: VERIFY_SERVICE_SID,
+    TWILIO_WHATSAPP_FROM: `whatsapp:${BOT}`,
+    TWILIO_API_BASE_URL: standIn.url,
+    TWILIO_VERIFY_BASE_URL: standIn.url,
+    LOG_LEVEL: 'info',
+    ...env,
+  };
+  let web, workers;
+  if (kind === 'service') {
+    web = start('web', [path.join(DIST, 'main', 'web.js')], common);
+    const probe = ['--expose-gc', '--require', path.join(__dirname, 'heap-probe.js')];
+    workers = Array.from({ length: WORKERS }, (_, i) =>
+      start(`worker ${i + 1}`, [...probe, path.join(DIST, 'main', 'worker.js')], common, { ipc: true }),
+    );
+  } else {
+    const script = path.join(__dirname, 'e2e-baseline.js');
+    web = start('baseline web', [script, 'web'], common);
+    workers = Array.from({ length: WORKERS }, (_, i) => start(`baseline worker ${i + 1}`, [script, 'worker'], common));
+  }
+  const stack = { kind, prefix, port, baseUrl, web, workers, standIn, databaseUrl, processes: [web, ...workers] };
+  await web.ready(/listening on port/);
+  await Promise.all(workers.map((worker) => worker.ready(/workers ready|baseline worker ready/)));
+  return stack;
+}
+
+async function stopStack(stack) {
+  for (const service of stack.processes) if (service.child.exitCode === null) service.child.kill('SIGTERM');
+  await Promise.all(stack.processes.map((service) => service.exited));
+}
+
+let probes = 0;
+/**
+ * The worker's JavaScript heap after a full GC, in bytes, and its event-loop delay since the last
+ * probe: { heapUsed, delayP99Ms, delayMaxMs } (bench/heap-probe.js answers).
+ */
+function heapAfterGc(worker) {
+  const id = ++probes;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${worker.name}: no heap probe answer`)), 10_000);
+    const onMessage = (message) => {
+      if (message?.heapProbe !== id) return;
+      clearTimeout(timer);
+      worker.child.off('message', onMessage);
+      if (message.error) reject(new Error(`${worker.name}: ${message.error}`));
+      else resolve(message);
+    };
+    worker.child.on('message', onMessage);
+    worker.child.send({ heapProbe: id });
+  });
+}
+
+module.exports = {
+  DIST,
+  REDIS_URL,
+  WORKERS,
+  ACCOUNT_SID,
+  AUTH_TOKEN,
+  BOT,
+  startStandIn,
+  startStamp,
+  startStack,
+  stopStack,
+  heapAfterGc,
+};
