@@ -109,6 +109,8 @@ async function startStandIn({ statusCallbacks }) {
     },
     /** Its event-loop delay since the last call: { p99Ms, maxMs }. */
     delay: () => helper.ask({ op: 'delay' }),
+    /** Per phone, the bodies of its messages from index from[i] on. */
+    after: (phones, from) => helper.ask({ op: 'after', phones, from }),
     async replies(phones) {
       const lists = await helper.ask({ op: 'replies', phones });
       return lists.map((list) => list.map(([body, at]) => ({ body, at })));

@@ -5,6 +5,10 @@
 //   { id, op: 'replies', phones }        -> per phone, [body, receive time in ms] in order
 //   { id, op: 'delay' }                  -> this process's event-loop delay p99 and max (ms) since
 //                                           the last ask: how late its stamps may be
+//   { id, op: 'after', phones, from }    -> per phone, the bodies of its messages from index
+//                                           from[i] on (the journeys scenario's reply polling)
+// Media and verification codes are reached over its HTTP control API (POST /_local/media,
+// GET /_local/verifications/latest?to=...).
 // (a group's phones are sent once, with its first count).
 const { monitorEventLoopDelay } = require('node:perf_hooks');
 const { startLocalTwilio } = require('../dist/twilio/local-twilio');
@@ -21,12 +25,21 @@ startLocalTwilio({
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
   const to = (phone) => standIn.messagesTo(`whatsapp:${phone}`);
-  process.on('message', ({ id, op, group, phones }) => {
+  process.on('message', ({ id, op, group, phones, from }) => {
     if (op === 'count') {
       if (phones) groups.set(group, phones);
       process.send({ id, value: groups.get(group).reduce((sum, phone) => sum + to(phone).length, 0) });
     } else if (op === 'replies') {
       process.send({ id, value: phones.map((phone) => to(phone).map((m) => [m.body, m.dateCreated.getTime()])) });
+    } else if (op === 'after') {
+      process.send({
+        id,
+        value: phones.map((phone, i) =>
+          to(phone)
+            .slice(from[i])
+            .map((m) => m.body),
+        ),
+      });
     } else if (op === 'delay') {
       process.send({ id, value: { p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 } });
       delay.reset();

@@ -13,19 +13,25 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
-/** One signed inbound WhatsApp message; resolves once the webhook answered 200. */
-function sendInbound(stack, from, body) {
-  const messageSid = `SM${randomBytes(16).toString('hex')}`;
+/**
+ * One signed inbound WhatsApp message, with media ({ url, contentType } items, registered under
+ * `messageSid`) if any; resolves once the webhook answered 200.
+ */
+function sendInbound(stack, from, body, { media = [], messageSid = `SM${randomBytes(16).toString('hex')}` } = {}) {
   const params = {
     MessageSid: messageSid,
     AccountSid: ACCOUNT_SID,
     From: `whatsapp:${from}`,
     To: `whatsapp:${BOT}`,
     Body: body,
-    NumMedia: '0',
+    NumMedia: String(media.length),
     ProfileName: 'Bench',
     WaId: from.slice(1),
   };
+  media.forEach((item, i) => {
+    params[`MediaUrl${i}`] = item.url;
+    params[`MediaContentType${i}`] = item.contentType;
+  });
   const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${stack.baseUrl}${WEBHOOK_PATH}`, params);
   const form = new URLSearchParams(params).toString();
   return new Promise((resolve, reject) => {
@@ -108,4 +114,4 @@ async function settle(redis, stack, timeoutMs = 60_000) {
   }
 }
 
-module.exports = { sleep, carry, settle, agent };
+module.exports = { sleep, sendInbound, carry, settle, agent };

@@ -1,8 +1,8 @@
 // `npm run bench:e2e`: the whole service end to end (the web process and two worker processes
 // from dist/, the local Twilio stand-in with delivery callbacks in a process of its own, a
 // database and Redis prefixes of its own, removed at the end), against a baseline measured in the
-// same run. Three scenarios (BENCH_SCENARIOS, default "throughput,rate,redis"), about two minutes
-// on a quiet 2-core machine:
+// same run. Four scenarios (BENCH_SCENARIOS, default "throughput,rate,journeys,redis"), a few
+// minutes on a quiet 2-core machine:
 //
 // throughput: the baseline (bench/e2e-baseline.js: node:http + validateRequest + Queue.add, and
 //   workers making one POST per message to the stand-in; as many processes as the service) and
@@ -22,6 +22,12 @@
 //   one-second window / the limit (target <= 1.10); the same once every webhook was answered
 //   (the load generator no longer competes for the cores); the event-loop delays say how late
 //   the workers send after their slot and how late the stand-in's own stamps are.
+// journeys: BENCH_JOURNEY_SENDERS (200) new senders register and verify, then each reports a
+//   delayed journey with a ticket photo, one message after the reply to the previous one, all
+//   senders at once (bench/e2e-journeys.js). Read: journeys/s over the reports; journey rows,
+//   ticket files and distinct references in Postgres and journey.created on the event stream
+//   (each exactly one per journey); worker heap after GC after / before the round. Fails after
+//   BENCH_JOURNEY_TIMEOUT (240) seconds.
 // redis: one more service round with FINISHED_MESSAGE_TTL_SECONDS=BENCH_FINISHED_TTL (15), and
 //   Redis before it, after it and once that TTL has passed. Read: the service's per-message keys
 //   go back to what they were before; what remains is per sender (24 h, the product's rule) and
@@ -41,17 +47,20 @@ const traffic = require('./e2e-traffic');
 const redisReport = require('./e2e-redis');
 const cpu = require('./e2e-cpu');
 const { rateScenario } = require('./e2e-rate');
+const { journeysScenario } = require('./e2e-journeys');
 
 const { DIST, REDIS_URL, WORKERS } = stack;
 const { sleep } = traffic;
 const { texts } = require(path.join(DIST, 'conversation', 'texts'));
 
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,redis').split(',');
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,journeys,redis').split(',');
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const RATE_SENDERS = Number(process.env.BENCH_RATE_SENDERS ?? 2000);
 const FINISHED_TTL = Number(process.env.BENCH_FINISHED_TTL ?? 15);
+const JOURNEY_SENDERS = Number(process.env.BENCH_JOURNEY_SENDERS ?? 200);
+const JOURNEY_TIMEOUT = Number(process.env.BENCH_JOURNEY_TIMEOUT ?? 240);
 // Twilio's delivery callbacks (two per reply) reach the service's web process; BENCH_STATUS_CALLBACKS=0
 // leaves them out, to see what they cost. The baseline asks for none.
 const STATUS_CALLBACKS = process.env.BENCH_STATUS_CALLBACKS !== '0';
@@ -199,7 +208,7 @@ async function main() {
     `bench:e2e: ${SCENARIOS.join(', ')}; ${SENDERS} senders x ${SCRIPT.length} messages a round, web + ${WORKERS} workers ` +
       `(concurrency ${process.env.WORKER_CONCURRENCY ?? 16} each), delivery callbacks ${STATUS_CALLBACKS ? 'on' : 'off'}, build ${DIST}, node ${process.version}`,
   );
-  if (SCENARIOS.includes('throughput') || SCENARIOS.includes('redis')) {
+  if (['throughput', 'journeys', 'redis'].some((name) => SCENARIOS.includes(name))) {
     run.service = await stack.startStack('service', {
       ...common,
       prefix: `${prefix}-service`,
@@ -216,6 +225,15 @@ async function main() {
       senders: phones(RATE_SENDERS, 90),
       welcome: texts.welcome,
     });
+  }
+  if (SCENARIOS.includes('journeys')) {
+    run.wrong += await journeysScenario(run, {
+      service: run.service,
+      phones: phones(JOURNEY_SENDERS),
+      timeoutMs: JOURNEY_TIMEOUT * 1000,
+      heaps: () => heaps(run.service),
+    });
+    run.lastServiceRound = Date.now();
   }
   if (SCENARIOS.includes('redis')) await soak(run);
 
