@@ -69,10 +69,17 @@ test('Postgres down for 120 s mid-burst loses nothing and answers every sender i
     what: 'every reply after the outage',
   });
   const inbound = t.deps.queues[QUEUE.inbound];
-  const jobs = await inbound.getJobs(['completed', 'failed']);
+  // A reply goes out inside its turn, just before the turn is recorded as done.
+  const jobs = await eventually(
+    async () => {
+      const done = await inbound.getJobs(['completed', 'failed']);
+      expect(done).toHaveLength((SENDERS + 1) * (LATER_MESSAGES.length + 1));
+      return done;
+    },
+    { what: 'every turn done' },
+  );
   expect(repliesDuringOutage).toBe(SENDERS);
   expect(await inbound.getFailedCount()).toBe(0);
-  expect(jobs).toHaveLength((SENDERS + 1) * (LATER_MESSAGES.length + 1));
   // One attempt each, the one that succeeded: the outage cost none (a failed attempt leaves a stack trace).
   expect(
     jobs.filter((job) => job.attemptsMade !== 1 || (job.stacktrace ?? []).length > 0).map((job) => job.id),
