@@ -5,6 +5,7 @@
 import type { Deps } from '../deps';
 import type { JourneyInput } from '../conversation/journey-types';
 import { deleteTicketMedia, fetchTicket } from '../tickets/fetch-ticket';
+import { TwilioApiError } from '../twilio/gateway';
 import { stageTicketFile } from './journey-effects';
 
 type TicketStored = Extract<JourneyInput, { kind: 'ticket-stored' }>;
@@ -36,10 +37,21 @@ export async function storeTickets(
   return { kind: 'ticket-stored', outcome: 'stored', ticketFileIds };
 }
 
-/** Deletes the message's media at Twilio once it is stored here; a retry finds them gone (fine). */
+/**
+ * Deletes the message's media at Twilio once it is stored here; a retry finds them gone (fine).
+ * Twilio being unreachable makes the turn wait and retry; a refusal (credentials, say) is logged
+ * and the passenger's report goes on: their ticket is safe here either way.
+ */
 export async function deleteStoredMedia(
-  deps: Pick<Deps, 'config'>,
+  deps: Pick<Deps, 'config' | 'logger'>,
   media: ReadonlyArray<{ url: string }>,
 ): Promise<void> {
-  for (const item of media) await deleteTicketMedia({ twilio: deps.config.twilio }, item.url);
+  for (const item of media) {
+    try {
+      await deleteTicketMedia({ twilio: deps.config.twilio }, item.url);
+    } catch (error) {
+      if (!(error instanceof TwilioApiError) || error.retryable) throw error;
+      deps.logger.error({ status: error.status, twilioCode: error.code }, 'ticket media not deleted at Twilio');
+    }
+  }
 }
