@@ -6,7 +6,7 @@ import type { Deps } from '../deps';
 import { withTransaction } from '../db/transaction';
 import { AppError } from '../errors';
 import { journeyCreated, wakeOutboxRelay } from '../events';
-import { toLondonIso } from '../journeys/london-iso';
+import { toLondonIso } from '../journeys/london-time';
 import { insertJourney, listJourneys } from '../repos/journeys';
 import { appendEvent } from '../repos/outbox';
 import { attachTicketFiles, discardTicketFiles, storeTicketFile, type NewTicketFile } from '../repos/ticket-files';

@@ -2,6 +2,7 @@
 // CRS code, times as on a timetable. Only formatting; the sentences are in texts.ts.
 import { weekdayOf } from '../journeys/london-time';
 import { stationByCrs } from '../stations/find-station';
+import type { texts } from './texts';
 import type { ClockTime, JourneyDraft } from './journey-types';
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -65,14 +66,7 @@ export function clockLabel(time: ClockTime): string {
 const minutes = (time: ClockTime): number => time.hour * 60 + time.minute;
 
 /** The summary's lines, each field as the passenger will recognise it. */
-export function summaryFields(draft: Required<JourneyDraft>): {
-  date: string;
-  route: string;
-  departure: string;
-  arrival: string;
-  journeyType: string;
-  ticket: string;
-} {
+export function summaryFields(draft: Required<JourneyDraft>): Parameters<typeof texts.summary>[0] {
   const files = draft.ticketFileIds.length;
   return {
     date: longDate(draft.date),

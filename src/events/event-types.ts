@@ -2,7 +2,7 @@
 // ids and codes, never phone numbers or message text (other services look users up by id).
 // docs/events.md documents the same list for consumers; keep the two in step.
 import { z } from 'zod';
-import { toLondonIso } from '../journeys/london-iso';
+import { toLondonIso } from '../journeys/london-time';
 
 export const EVENT_TYPE = {
   userRegistered: 'user.registered',

@@ -46,11 +46,7 @@ export type OnGaveUp = (turn: { turnId: string }) => Promise<void>;
 
 type LaneDeps = Pick<Deps, 'redis' | 'keys' | 'logger'>;
 
-export function makeLaneRunner(
-  deps: LaneDeps,
-  queue: Queue,
-  options: { gapWaitMs?: number; onGaveUp?: OnGaveUp } = {},
-) {
+export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitMs?: number } = {}) {
   const gapWaitMs = options.gapWaitMs ?? GAP_WAIT_MS;
 
   async function later(
@@ -95,6 +91,7 @@ export function makeLaneRunner(
     token: string | undefined,
     message: { phone: string; messageSid: string },
     work: LaneWork,
+    onGaveUp?: OnGaveUp,
   ): Promise<LaneResult> {
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
     let arrival = await arrivalOf(deps.redis, deps.keys, message.messageSid);
@@ -150,7 +147,7 @@ export function makeLaneRunner(
         log.error({ err: errorSummary(error), arrival }, 'message failed for good; its lane moves on');
         const finished = await finish({ state: undefined, result: 'failed' });
         if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
-        await options.onGaveUp?.({ turnId: id });
+        await onGaveUp?.({ turnId: id });
       } else {
         log.warn({ err: errorSummary(error), arrival, attempt: job.attemptsMade + 1 }, 'message failed; will retry');
         await releaseLock(deps.redis, deps.keys, lane.phone, lockToken);

@@ -109,13 +109,27 @@ export function londonDateTime(date: string, hh: number, mm: number): string {
   return withLondonOffset(instant);
 }
 
+/**
+ * An instant as ISO 8601 in London's time with the offset in force then, the form journey times
+ * take in events and the API: toLondonIso(new Date('2026-07-14T07:05:00Z')) is
+ * '2026-07-14T08:05:00+01:00'. Milliseconds are written only when there are any; parsing the
+ * result gives back the same instant.
+ */
+export function toLondonIso(instant: Date): string {
+  const ms = instant.getTime();
+  if (!Number.isFinite(ms)) throw new RangeError('not a valid instant');
+  return withLondonOffset(ms);
+}
+
 function withLondonOffset(instantMs: number): string {
   const wall = wallClockAt(instantMs);
   const offset = offsetMinutesAt(instantMs);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);
+  const millis = ((instantMs % 1000) + 1000) % 1000;
+  const fraction = millis === 0 ? '' : `.${pad(millis, 3)}`;
   return (
-    `${isoDate(wall.year, wall.month, wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}` +
+    `${isoDate(wall.year, wall.month, wall.day)}T${pad(wall.hour)}:${pad(wall.minute)}:${pad(wall.second)}${fraction}` +
     `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
   );
 }

@@ -3,13 +3,7 @@
 // the journey is submitted; staged files nobody attached are purged after a day.
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/pool';
-
-/** What a ticket may be (PRODUCT.md, "Journeys"); the database refuses anything else. */
-export const TICKET_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
-export type TicketContentType = (typeof TICKET_CONTENT_TYPES)[number];
-
-/** 10 MB, the largest ticket file accepted; the database refuses anything larger. */
-export const MAX_TICKET_FILE_BYTES = 10 * 1024 * 1024;
+import { MAX_TICKET_BYTES, TICKET_CONTENT_TYPES, type TicketContentType } from '../tickets/ticket-type';
 
 export function isTicketContentType(value: string): value is TicketContentType {
   return (TICKET_CONTENT_TYPES as readonly string[]).includes(value);
@@ -30,8 +24,8 @@ export type NewTicketFile = {
  */
 export async function storeTicketFile(db: Queryable, file: NewTicketFile): Promise<{ id: string }> {
   if (!isTicketContentType(file.contentType)) throw new RangeError(`not a ticket content type: ${file.contentType}`);
-  if (file.bytes.length === 0 || file.bytes.length > MAX_TICKET_FILE_BYTES) {
-    throw new RangeError(`a ticket file must be 1 to ${MAX_TICKET_FILE_BYTES} bytes, not ${file.bytes.length}`);
+  if (file.bytes.length === 0 || file.bytes.length > MAX_TICKET_BYTES) {
+    throw new RangeError(`a ticket file must be 1 to ${MAX_TICKET_BYTES} bytes, not ${file.bytes.length}`);
   }
   const id = randomUUID();
   await db.query(

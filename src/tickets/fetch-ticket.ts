@@ -4,7 +4,7 @@
 // or a PDF, whatever type was declared. docs/decisions/0019-ticket-media.md.
 import type { Config } from '../config';
 import { readCappedBody } from './read-capped-body';
-import { sniffTicketType, type TicketContentType } from './ticket-type';
+import { MAX_TICKET_BYTES, sniffTicketType, type TicketContentType } from './ticket-type';
 import {
   basicAuth,
   discard,
@@ -16,10 +16,8 @@ import {
 import { parseTwilioMediaUrl, twilioApiOrigin } from './twilio-media-url';
 
 export { deleteTicketMedia, type DeletedTicketMedia } from './delete-ticket-media';
-export type { TicketContentType } from './ticket-type';
-
-/** Twilio's WhatsApp limit is 16 MB (5 MB for images); a ticket scan needs far less. */
-export const MAX_TICKET_BYTES = 10 * 1024 * 1024;
+// Twilio's WhatsApp limit is 16 MB (5 MB for images); a ticket scan needs far less.
+export { MAX_TICKET_BYTES, type TicketContentType } from './ticket-type';
 /** Twilio redirects once (to its media store); past a little slack, a chain is not Twilio's. */
 export const MAX_REDIRECTS = 3;
 

@@ -1,7 +1,12 @@
 // What a ticket file really is, read from its first bytes. The content type a sender declares is
 // whatever their phone (or an attacker) chose; only the bytes say what the file is.
 
-export type TicketContentType = 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
+/** What a ticket may be (PRODUCT.md, "Journeys"); the database refuses anything else. */
+export const TICKET_CONTENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'] as const;
+export type TicketContentType = (typeof TICKET_CONTENT_TYPES)[number];
+
+/** 10 MB, the largest ticket file accepted, by the download and by the database alike. */
+export const MAX_TICKET_BYTES = 10 * 1024 * 1024;
 
 const startsWith = (bytes: Buffer, signature: readonly number[], offset = 0): boolean =>
   bytes.length >= offset + signature.length && signature.every((byte, i) => bytes[offset + i] === byte);

@@ -1,8 +1,8 @@
 // journey.created as PRODUCT.md specifies it for journey-matcher, and the London-time form of its
-// two datetimes (src/journeys/london-iso.ts).
+// two datetimes (src/journeys/london-time.ts).
 import { randomUUID } from 'node:crypto';
 import { EVENT_CATALOG, journeyCreated, journeyCreatedPayload } from '../../src/events';
-import { toLondonIso } from '../../src/journeys/london-iso';
+import { toLondonIso } from '../../src/journeys/london-time';
 import { addDays, londonDateTime } from '../../src/journeys/london-time';
 
 const journeyId = randomUUID();

@@ -5,12 +5,12 @@ import { insertJourney } from '../../src/repos/journeys';
 import {
   attachTicketFiles,
   discardTicketFiles,
-  MAX_TICKET_FILE_BYTES,
   purgeStaleTicketFiles,
   storeTicketFile,
   ticketFile,
 } from '../../src/repos/ticket-files';
 import { createUser } from '../../src/repos/users';
+import { MAX_TICKET_BYTES } from '../../src/tickets/ticket-type';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let db: TestDatabase;
@@ -86,8 +86,8 @@ test('a file of another type, empty or over 10 MB is refused before it reaches t
 
   await expect(attempt('image/gif', jpeg(1))).rejects.toThrow(RangeError);
   await expect(attempt('image/jpeg', Buffer.alloc(0))).rejects.toThrow(RangeError);
-  await expect(attempt('application/pdf', Buffer.alloc(MAX_TICKET_FILE_BYTES + 1))).rejects.toThrow(RangeError);
-  await expect(attempt('application/pdf', Buffer.alloc(MAX_TICKET_FILE_BYTES))).resolves.toEqual({
+  await expect(attempt('application/pdf', Buffer.alloc(MAX_TICKET_BYTES + 1))).rejects.toThrow(RangeError);
+  await expect(attempt('application/pdf', Buffer.alloc(MAX_TICKET_BYTES))).resolves.toEqual({
     id: expect.any(String),
   });
 });

@@ -2,7 +2,7 @@
 // by makeInternalApiRouter behind its bearer-token check; every path is under /api/v1.
 import type { Response, Router } from 'express';
 import type { Deps } from '../../deps';
-import { toLondonIso } from '../../journeys/london-iso';
+import { toLondonIso } from '../../journeys/london-time';
 import { findJourney, listJourneys, type JourneyWithTickets } from '../../repos/journeys';
 import { ticketFile } from '../../repos/ticket-files';
 import { findUserById } from '../../repos/users';

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 description of the internal API, generated from the zod schemas the routes use
 // (OpenAPI 3.1 schemas are JSON Schema 2020-12, which z.toJSONSchema produces).
 import { z } from 'zod';
-import { TICKET_CONTENT_TYPES } from '../../repos/ticket-files';
+import { TICKET_CONTENT_TYPES } from '../../tickets/ticket-type';
 import {
   errorBody,
   journeyBody,

@@ -16,6 +16,7 @@ export type InboundResult = { outcome: LaneResult };
 
 export function makeInboundMessageProcessor(deps: TurnDeps) {
   const converse = makeConverse(deps);
+  const runInLane = makeLaneRunner(deps, deps.queues[QUEUE.inbound]);
 
   return async function inboundMessage(job: Job, token?: string): Promise<InboundResult> {
     const parsed = inboundMessageSchema.safeParse(job.data);
@@ -24,14 +25,17 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
     const phone = phoneFromWhatsAppAddress(message.from);
     if (phone === undefined) throw new UnrecoverableError('inbound message from a non-E.164 address');
 
-    const runInLane = makeLaneRunner(deps, deps.queues[QUEUE.inbound], {
-      onGaveUp: ({ turnId }) => apologise(deps, message, turnId),
-    });
-    const outcome = await runInLane(job, token, { phone, messageSid: message.messageSid }, async (turn) => {
-      const snapshot = await snapshotFor(deps, phone, turn.turnId);
-      const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
-      return stateRecord(deps.keys, phone, next);
-    });
+    const outcome = await runInLane(
+      job,
+      token,
+      { phone, messageSid: message.messageSid },
+      async (turn) => {
+        const snapshot = await snapshotFor(deps, phone, turn.turnId);
+        const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
+        return stateRecord(deps.keys, phone, next);
+      },
+      ({ turnId }) => apologise(deps, message, turnId),
+    );
     return { outcome };
   };
 }
