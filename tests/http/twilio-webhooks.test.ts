@@ -126,21 +126,27 @@ test('a media message carries its media URLs and content types in the job', asyn
   ]);
 });
 
-test('a signed status callback queues one status job per message and status', async () => {
+test('a signed delivery callback is counted by the web process; only failures queue a job, one per message and status', async () => {
   const sid = messageSid();
   const statuses = app.deps.queues[QUEUE.messageStatus];
-  for (const status of ['sent', 'delivered', 'delivered']) {
-    expect(
-      (await app.post(STATUS, { MessageSid: sid, MessageStatus: status, AccountSid: `AC${'0'.repeat(32)}` })).status,
-    ).toBe(200);
+  const counted = async (status: string) =>
+    (await app.deps.metrics.deliveryStatus.get()).values.find((value) => value.labels.status === status)?.value ?? 0;
+  const deliveredBefore = await counted('delivered');
+  for (const [status, errorCode] of [
+    ['sent'],
+    ['delivered'],
+    ['delivered'],
+    ['undelivered', '63016'],
+    ['undelivered', '63016'],
+  ]) {
+    const form = { MessageSid: sid, MessageStatus: status!, AccountSid: `AC${'0'.repeat(32)}` };
+    expect((await app.post(STATUS, errorCode ? { ...form, ErrorCode: errorCode } : form)).status).toBe(200);
   }
+  expect((await counted('delivered')) - deliveredBefore).toBe(2);
   const jobs = await statuses.getJobs(['waiting', 'delayed', 'active', 'completed']);
-  expect(
-    jobs
-      .filter((job) => job.data.messageSid === sid)
-      .map((job) => job.data.messageStatus)
-      .sort(),
-  ).toEqual(['delivered', 'sent']);
+  expect(jobs.filter((job) => job.data.messageSid === sid).map((job) => job.data)).toEqual([
+    expect.objectContaining({ messageStatus: 'undelivered', errorCode: '63016' }),
+  ]);
   expect((await app.post(STATUS, { MessageSid: sid, MessageStatus: 'sent' }, { signature: null })).status).toBe(403);
   expect((await app.post(STATUS, { MessageSid: 'nope', MessageStatus: 'sent' })).status).toBe(400);
 });

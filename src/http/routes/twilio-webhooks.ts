@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Deps } from '../../deps';
 import { JOB, QUEUE } from '../../jobs/queues';
+import { needsDeliveryAction } from '../../outbound/delivery-failure';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
@@ -136,11 +137,17 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
       return;
     }
     const { job } = parsed;
+    if (!needsDeliveryAction(job)) {
+      // "sent", "delivered", "read": nothing to do but count. About two per reply, they were most
+      // of the status jobs and cost more than the reply itself (decision 0020).
+      deps.metrics.deliveryStatus.inc({ status: job.messageStatus });
+      answerTwiml(exchange.res);
+      return;
+    }
     try {
       // One job per message and status; '-' because BullMQ refuses ':' in custom job ids.
       await withTimeout(
-        // Kept by nobody once counted: about three per message sent, they were most of what a
-        // day of completed jobs held in Redis. A repeated callback is still counted once (the
+        // Kept by nobody once handled; a repeated callback is still handled once (the
         // message-status marker of the processor).
         statuses.add(JOB.messageStatus, job, {
           jobId: `${job.messageSid}-${job.messageStatus}`,

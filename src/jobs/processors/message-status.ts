@@ -1,10 +1,9 @@
-// Twilio's delivery status callbacks feed the delivery metrics. Each (message, status) pair is
-// counted once, however often Twilio or a retry delivers it.
+// Twilio's delivery status callbacks that report a failure (the web process counts the others
+// itself). Each (message, status) pair is handled once, however often Twilio or a retry
+// delivers it.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../deps';
 import { messageStatusSchema, QUEUE } from '../queues';
-
-const FAILED_STATUSES = new Set(['failed', 'undelivered']);
 
 export type MessageStatusResult = { counted: boolean };
 
@@ -24,11 +23,9 @@ export function makeMessageStatusProcessor(deps: Deps) {
     if (fresh === null) return { counted: false };
 
     deps.metrics.deliveryStatus.inc({ status });
-    if (FAILED_STATUSES.has(status) || errorCode !== undefined) {
-      deps.logger
-        .child({ queue: QUEUE.messageStatus, jobId: job.id })
-        .warn({ messageSid, status, errorCode }, 'outbound message not delivered');
-    }
+    deps.logger
+      .child({ queue: QUEUE.messageStatus, jobId: job.id })
+      .warn({ messageSid, status, errorCode }, 'outbound message not delivered');
     return { counted: true };
   };
 }

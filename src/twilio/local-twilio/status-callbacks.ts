@@ -1,16 +1,22 @@
 // Delivery status callbacks as Twilio posts them: a signed form to the message's StatusCallback,
 // first "sent" then "delivered". Failures are ignored, as a webhook receiver's outage does not
 // change the message.
+//
+// Posted with node:http and a keep-alive agent: fetch cost the stand-in several times more CPU
+// per callback, and in a benchmark on one machine that CPU is taken from the service measured.
+import http from 'node:http';
+import https from 'node:https';
 import twilio from 'twilio';
 import type { LocalMessage, MessagesStore } from './messages-store';
 
+type Status = 'sent' | 'delivered';
+
 export function makeStatusCallbacks(authToken: string, messages: MessagesStore) {
   const inFlight = new Set<Promise<void>>();
-  // One controller per request: fetch adds a listener to its signal that is only dropped when
-  // the request is garbage-collected, so one shared signal collects thousands of them.
-  const requests = new Set<AbortController>();
+  const requests = new Set<http.ClientRequest>();
+  const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
-  async function post(url: string, message: LocalMessage, status: 'sent' | 'delivered'): Promise<void> {
+  function post(url: string, message: LocalMessage, status: Status): Promise<void> {
     messages.setStatus(message, status);
     const params: Record<string, string> = {
       AccountSid: message.accountSid,
@@ -22,22 +28,30 @@ export function makeStatusCallbacks(authToken: string, messages: MessagesStore) 
       SmsStatus: status,
       To: message.to,
     };
-    const request = new AbortController();
-    requests.add(request);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+    const body = new URLSearchParams(params).toString();
+    const target = new URL(url);
+    const transport = target.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(
+        target,
+        {
+          method: 'POST',
+          agent: agents[target.protocol as keyof typeof agents],
+          headers: {
+            'content-type': 'application/x-www-form-urlencoded',
+            'content-length': Buffer.byteLength(body),
+            'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+          },
         },
-        body: new URLSearchParams(params).toString(),
-        signal: request.signal,
-      });
-      await response.arrayBuffer();
-    } finally {
-      requests.delete(request);
-    }
+        (response) => {
+          response.resume();
+          response.on('end', resolve).on('error', reject);
+        },
+      );
+      requests.add(request);
+      request.on('error', reject).on('close', () => requests.delete(request));
+      request.end(body);
+    });
   }
 
   return {
@@ -56,8 +70,10 @@ export function makeStatusCallbacks(authToken: string, messages: MessagesStore) 
       void run.finally(() => inFlight.delete(run));
     },
     async close(): Promise<void> {
-      for (const request of requests) request.abort();
+      for (const request of requests) request.destroy();
       await Promise.allSettled([...inFlight]);
+      agents['http:'].destroy();
+      agents['https:'].destroy();
     },
   };
 }
