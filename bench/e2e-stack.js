@@ -25,8 +25,12 @@ function freePort() {
 }
 
 /** Spawns `node ...args`; keeps the tail of its output for readiness and for error messages. */
+// BENCH_NODE_ARGS adds node flags to every process started here, e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" (node refuses those in NODE_OPTIONS).
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 function start(name, args, env, { ipc = false } = {}) {
-  const child = spawn(process.execPath, args, {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc'] : [])],
   });

@@ -8,14 +8,15 @@ import { loadState } from './state-store';
 
 export async function snapshotFor(deps: Deps, phone: string, turnId: string): Promise<ConversationSnapshot> {
   const key = deps.keys.inboundSnapshot(turnId);
-  const stored = await deps.redis.get(key);
+  // Both reads in one round trip: the state is only needed on a turn's first run.
+  const [stored, state] = await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
   if (stored !== null) {
     const parsed = JSON.parse(stored) as ConversationSnapshot;
     return { state: parsed.state, context: { ...parsed.context, now: new Date(parsed.context.now) } };
   }
   const user = await findUserByPhone(deps.db, phone);
   const snapshot: ConversationSnapshot = {
-    state: await loadState(deps.redis, deps.keys, phone),
+    state,
     context: {
       user: user && { id: user.id, verified: user.verifiedAt !== null },
       preferences: user ? await listPreferences(deps.db, user.id) : {},

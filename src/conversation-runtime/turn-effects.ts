@@ -1,11 +1,18 @@
 // What one turn's effects have done so far, in one Redis hash per turn (inbound-effects:<turn>):
 // effect index -> outcome, and the sends' ledgers. A retried turn decides alike (from its
 // snapshot) and skips what is recorded here; the hash is deleted when the turn finishes.
+//
+// The turn holds its sender's lock, so nobody else writes the hash while it runs: once load() has
+// read it (alongside the snapshot, in the same round trip), reads are answered from memory and
+// only writes go to Redis.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../jobs/redis-keys';
+import { recordEffectScript } from '../jobs/redis-scripts';
 import type { SendLedger } from '../outbound/send-once';
 
 export type TurnEffects = {
+  /** Reads what earlier runs of this turn recorded; later reads need no round trip. */
+  load(): Promise<void>;
   /** The recorded outcome of effect i, if it was applied. */
   outcome(i: number): Promise<string | undefined>;
   record(i: number, outcome: string): Promise<void>;
@@ -18,11 +25,16 @@ export type TurnEffects = {
 export function turnEffects(redis: Redis, keys: RedisKeys, turnId: string): TurnEffects {
   const key = keys.inboundEffects(turnId);
   const ttl = keys.ttl.unfinishedMessage;
-  const get = async (field: string) => (await redis.hget(key, field)) ?? undefined;
+  let known: Map<string, string> | undefined;
+  const get = async (field: string) => (known ? known.get(field) : ((await redis.hget(key, field)) ?? undefined));
   const set = async (field: string, value: string) => {
-    await redis.multi().hset(key, field, value).expire(key, ttl).exec();
+    await recordEffectScript(redis, key, { field, value, ttlSeconds: ttl });
+    known?.set(field, value);
   };
   return {
+    async load() {
+      known = new Map(Object.entries(await redis.hgetall(key)));
+    },
     outcome: (i) => get(String(i)),
     record: (i, outcome) => set(String(i), outcome),
     ledger: (i) => ({

@@ -78,12 +78,13 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     }
   }
 
-  /** Wakes the sender's next message if it sleeps in the delayed set. */
-  async function promoteNext(phone: string, arrival: number): Promise<void> {
-    const sid = await messageSidOfArrival(deps.redis, deps.keys, phone, arrival);
-    if (sid === undefined) return;
-    const job = await Job.fromId(queue, sid);
-    if (job !== undefined && (await job.isDelayed())) await job.promote().catch(() => undefined);
+  /**
+   * Wakes the sender's next message if it sleeps in the delayed set. One call, no lookup first:
+   * BullMQ refuses to promote a job that is not delayed, which is the usual case.
+   */
+  async function promoteNext(messageSid: string | undefined): Promise<void> {
+    if (messageSid === undefined) return;
+    await new Job(queue, queue.name, {}, {}, messageSid).promote().catch(() => undefined);
   }
 
   return async function runInLane(
@@ -127,7 +128,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
       const finished = await finish({ state, result: 'processed' });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');
-      if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
+      await promoteNext(finished.nextMessageSid);
       return turn.kind === 'run' ? 'processed' : 'late';
     } catch (error) {
       if (!(error instanceof UnrecoverableError) && isDependencyOutage(error)) {
@@ -146,7 +147,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
         // A message that cannot be handled must not hold its sender's later messages forever.
         log.error({ err: errorSummary(error), arrival }, 'message failed for good; its lane moves on');
         const finished = await finish({ state: undefined, result: 'failed' });
-        if (finished.advanced) await promoteNext(lane.phone, arrival + 1).catch(() => undefined);
+        await promoteNext(finished.nextMessageSid);
         await onGaveUp?.({ turnId: id });
       } else {
         log.warn({ err: errorSummary(error), arrival, attempt: job.attemptsMade + 1 }, 'message failed; will retry');

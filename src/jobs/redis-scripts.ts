@@ -13,6 +13,8 @@ const SCRIPTS = {
   releaseLock: 'release-lock-1',
   recordArrivals: 'record-arrivals-4n',
   reserveSend: 'reserve-send-1',
+  recordEffect: 'record-effect-1',
+  rememberSent: 'remember-sent-1',
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -68,6 +70,9 @@ export async function takeTurnScript(
   )) as TakeTurnReply;
 }
 
+/** [-1]: not our lock; [0]: the lane did not move; [1, next sid]: it moved (sid null when not yet arrived). */
+export type FinishTurnReply = [-1] | [0] | [1, string | null];
+
 export async function finishTurnScript(
   redis: Redis,
   keys: {
@@ -90,7 +95,7 @@ export async function finishTurnScript(
     outcomeTtlSeconds: number;
     senderTtlSeconds: number;
   },
-): Promise<number> {
+): Promise<FinishTurnReply> {
   return (await scripts(redis).finishTurn(
     keys.next,
     keys.lock,
@@ -108,7 +113,7 @@ export async function finishTurnScript(
     args.outcome,
     args.outcomeTtlSeconds,
     args.senderTtlSeconds,
-  )) as number;
+  )) as FinishTurnReply;
 }
 
 export async function skipArrivalScript(
@@ -152,4 +157,22 @@ export async function reserveSendScript(
   args: { intervalMs: number; burstMs: number },
 ): Promise<number> {
   return (await scripts(redis).reserveSend(key, args.intervalMs, args.burstMs)) as number;
+}
+
+/** Sets one field of a turn's effects hash and renews the hash's TTL. */
+export async function recordEffectScript(
+  redis: Redis,
+  key: string,
+  args: { field: string; value: string; ttlSeconds: number },
+): Promise<void> {
+  await scripts(redis).recordEffect(key, args.field, args.value, args.ttlSeconds);
+}
+
+/** Adds a SID to a recipient's latest sends, keeping the newest `keep`. */
+export async function rememberSentScript(
+  redis: Redis,
+  key: string,
+  args: { at: number; sid: string; keep: number; ttlSeconds: number },
+): Promise<void> {
+  await scripts(redis).rememberSent(key, args.at, args.sid, args.keep, args.ttlSeconds);
 }

@@ -3,6 +3,7 @@
 // and the dev process both call startWorkers. No processor waits for another job.
 import { hostname } from 'node:os';
 import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Deps } from '../deps';
 import { makeSendRate } from '../outbound/send-rate';
 import { makeOutboxProcessors, type OutboxWorkersOptions } from '../outbox/start-outbox-workers';
@@ -83,7 +84,8 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
   const chosen = table.filter(({ queue }) => options.queues?.includes(queue) ?? true);
   const workers = chosen.map(({ queue, processor, options: extra }) => {
     const worker = new Worker(queue, processor, {
-      connection: deps.redis,
+      // The queues' connection: deps.redis auto-pipelines, which BullMQ's blocking reads must not.
+      connection: deps.queues[queue].opts.connection as Redis,
       prefix: deps.config.redisKeyPrefix,
       // The name is stored on each job it processes (processedBy): which process handled what.
       name: `${hostname()}:${process.pid}`,

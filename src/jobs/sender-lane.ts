@@ -78,7 +78,8 @@ export type TurnOutcome = {
 /**
  * Records the message as finished, saves the state and moves the lane on (when it was this
  * message's turn), forgets the turn's snapshot and effects, then releases the lock. Returns
- * owned: false when the lock was no longer ours.
+ * owned: false when the lock was no longer ours, and when the lane moved on, the MessageSid of the
+ * sender's next message if it has arrived.
  */
 export async function finishTurn(
   redis: Redis,
@@ -86,7 +87,7 @@ export async function finishTurn(
   message: LaneMessage & { generation: number },
   token: string,
   outcome: TurnOutcome,
-): Promise<{ owned: boolean; advanced: boolean }> {
+): Promise<{ owned: boolean; advanced: boolean; nextMessageSid?: string }> {
   const state = outcome.state;
   const id = turnId(message.messageSid, message.generation);
   const result = await finishTurnScript(
@@ -112,7 +113,8 @@ export async function finishTurn(
       senderTtlSeconds: keys.ttl.sender,
     },
   );
-  return { owned: result !== -1, advanced: result === 1 };
+  if (result[0] !== 1) return { owned: result[0] === 0, advanced: false };
+  return { owned: true, advanced: true, ...(result[1] !== null && { nextMessageSid: result[1] }) };
 }
 
 /** Moves the lane past an arrival that will never be processed in order; false when it moved already. */

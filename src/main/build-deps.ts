@@ -23,9 +23,15 @@ export function buildDeps(
   // want them to wait for Redis to come back.
   const redis = makeRedis(config.redisUrl, options.role);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
+  // In a worker, BullMQ gets a connection of its own (src/redis.ts); the web process's webhook
+  // sends Queue.add and its own arrival numbering in one write on one connection.
+  const queueRedis = options.role === 'web' ? redis : makeRedis(config.redisUrl, 'worker-queues');
+  if (queueRedis !== redis) {
+    queueRedis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error (queues)'));
+  }
   const db = makePool(config.databaseUrl, { applicationName: `whatsapp-handler-${options.role}` });
   db.on('error', (error) => logger.warn({ err: error.message }, 'idle postgres client error'));
-  const queues = makeQueues(redis, config.redisKeyPrefix);
+  const queues = makeQueues(queueRedis, config.redisKeyPrefix);
   for (const queue of Object.values(queues)) {
     queue.on('error', (error) => logger.warn({ queue: queue.name, err: error.message }, 'queue error'));
   }
@@ -46,6 +52,7 @@ export function buildDeps(
       await closeQueues(queues).catch(() => undefined);
       await db.end().catch(() => undefined);
       redis.disconnect();
+      queueRedis.disconnect();
     },
   };
 }

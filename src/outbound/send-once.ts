@@ -5,6 +5,7 @@
 // idempotency key, so that lookup is the only way to tell. docs/decisions/0010-sender-lanes.md.
 import type { Deps } from '../deps';
 import { SENT_TO_LIMIT } from '../jobs/redis-keys';
+import { rememberSentScript } from '../jobs/redis-scripts';
 import { TwilioApiError } from '../twilio/gateway';
 import type { SendRate } from './send-rate';
 
@@ -67,15 +68,16 @@ export async function sendOnce(
 }
 
 async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: string): Promise<void> {
-  await ledger.recordSent(sid);
   // Bounded and expiring: only the recipient's latest sends matter to a recovering send.
-  const claimed = deps.keys.sentTo(to);
-  await deps.redis
-    .multi()
-    .zadd(claimed, String(Date.now()), sid)
-    .zremrangebyrank(claimed, 0, -SENT_TO_LIMIT - 1)
-    .expire(claimed, deps.keys.ttl.sentTo)
-    .exec();
+  await Promise.all([
+    ledger.recordSent(sid),
+    rememberSentScript(deps.redis, deps.keys.sentTo(to), {
+      at: Date.now(),
+      sid,
+      keep: SENT_TO_LIMIT,
+      ttlSeconds: deps.keys.ttl.sentTo,
+    }),
+  ]);
 }
 
 /** The SID of this message if an earlier attempt got it to Twilio after all. */

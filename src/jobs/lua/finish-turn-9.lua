@@ -6,8 +6,9 @@
 -- KEYS[9] message-seq
 -- ARGV[1] arrival, ARGV[2] lock token, ARGV[3] state json ('' deletes it, '-' keeps it),
 -- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s)
--- Returns -1 when the lock was not ours, 1 when the lane moved on, 0 otherwise.
-if redis.call('GET', KEYS[2]) ~= ARGV[2] then return -1 end
+-- Returns {-1} when the lock was not ours, {0} when the lane did not move, and {1, sid} when it
+-- moved on, with the MessageSid of the next arrival when it has arrived (so it can be woken).
+if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1} end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[5])
 elseif ARGV[3] ~= '-' then
@@ -18,12 +19,12 @@ redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[6])
 redis.call('EXPIRE', KEYS[9], ARGV[6])
 local n = tonumber(ARGV[1])
 local next = tonumber(redis.call('GET', KEYS[1]) or '1')
-local advanced = 0
+local reply = {0}
 if next == n then
   redis.call('SET', KEYS[1], n + 1, 'EX', ARGV[7])
   redis.call('EXPIRE', KEYS[6], ARGV[7])
-  advanced = 1
+  reply = {1, redis.call('HGET', KEYS[4], n + 1)}
 end
 redis.call('HDEL', KEYS[4], n)
 redis.call('DEL', KEYS[2], KEYS[7], KEYS[8])
-return advanced
+return reply

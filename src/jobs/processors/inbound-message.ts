@@ -30,7 +30,7 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
       token,
       { phone, messageSid: message.messageSid },
       async (turn) => {
-        const snapshot = await snapshotFor(deps, phone, turn.turnId);
+        const [snapshot] = await Promise.all([snapshotFor(deps, phone, turn.turnId), turn.effects.load()]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
         return stateRecord(deps.keys, phone, next);
       },
