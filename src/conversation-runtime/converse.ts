@@ -68,6 +68,9 @@ export function makeConverse(deps: TurnDeps) {
     };
 
     const apply = async (effect: Effect, i: number): Promise<Applied> => {
+      // A retry must decide alike once anything was done: the snapshot is saved first (a reply
+      // saves it with its send-attempt stamp, before Twilio is called).
+      if (effect.type !== 'reply') await effects.saveSnapshot();
       switch (effect.type) {
         case 'reply': {
           const sent = await sendOnce(deps, effects.ledger(i), { to: message.from, body: effect.text });

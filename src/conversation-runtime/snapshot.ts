@@ -5,8 +5,15 @@ import { listPreferences } from '../repos/preferences';
 import { findUserByPhone } from '../repos/users';
 import type { ConversationSnapshot } from './converse';
 import { loadState } from './state-store';
+import type { TurnEffects } from './turn-effects';
 
-export async function snapshotFor(deps: Deps, phone: string, turnId: string): Promise<ConversationSnapshot> {
+/** The stored snapshot of a retried turn, or a new one that `effects` saves before the first effect. */
+export async function snapshotFor(
+  deps: Deps,
+  phone: string,
+  turnId: string,
+  effects: TurnEffects,
+): Promise<ConversationSnapshot> {
   const key = deps.keys.inboundSnapshot(turnId);
   // Both reads in one round trip: the state is only needed on a turn's first run.
   const [stored, state] = await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
@@ -28,7 +35,7 @@ export async function snapshotFor(deps: Deps, phone: string, turnId: string): Pr
       },
     },
   };
-  // Deleted when the turn finishes; the TTL only covers a turn abandoned for good.
-  await deps.redis.set(key, JSON.stringify(snapshot), 'EX', deps.keys.ttl.unfinishedMessage);
+  // Deleted when the turn finishes; its TTL only covers a turn abandoned for good.
+  effects.keepSnapshot(JSON.stringify(snapshot));
   return snapshot;
 }

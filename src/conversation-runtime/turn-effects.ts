@@ -4,7 +4,8 @@
 //
 // The turn holds its sender's lock, so nobody else writes the hash while it runs: once load() has
 // read it (alongside the snapshot, in the same round trip), reads are answered from memory and
-// only writes go to Redis.
+// only writes go to Redis. A first run's snapshot needs saving only before its first effect can
+// be seen, so it travels with the first write (a reply's send-attempt stamp) when it can.
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../jobs/redis-keys';
 import { recordEffectScript } from '../jobs/redis-scripts';
@@ -13,6 +14,10 @@ import type { SendLedger } from '../outbound/send-once';
 export type TurnEffects = {
   /** Reads what earlier runs of this turn recorded; later reads need no round trip. */
   load(): Promise<void>;
+  /** Holds a first run's snapshot until the first write, or saveSnapshot(), saves it. */
+  keepSnapshot(json: string): void;
+  /** Saves a held snapshot now: before an effect that starts with something other than a write here. */
+  saveSnapshot(): Promise<void>;
   /** The recorded outcome of effect i, if it was applied. */
   outcome(i: number): Promise<string | undefined>;
   record(i: number, outcome: string): Promise<void>;
@@ -24,16 +29,34 @@ export type TurnEffects = {
 
 export function turnEffects(redis: Redis, keys: RedisKeys, turnId: string): TurnEffects {
   const key = keys.inboundEffects(turnId);
+  const snapshotKey = keys.inboundSnapshot(turnId);
   const ttl = keys.ttl.unfinishedMessage;
   let known: Map<string, string> | undefined;
+  let unsavedSnapshot: string | undefined;
+
   const get = async (field: string) => (known ? known.get(field) : ((await redis.hget(key, field)) ?? undefined));
   const set = async (field: string, value: string) => {
-    await recordEffectScript(redis, key, { field, value, ttlSeconds: ttl });
+    const snapshotJson = unsavedSnapshot;
+    await recordEffectScript(
+      redis,
+      { effects: key, snapshot: snapshotKey },
+      { field, value, ttlSeconds: ttl, snapshotJson },
+    );
+    if (unsavedSnapshot === snapshotJson) unsavedSnapshot = undefined;
     known?.set(field, value);
   };
   return {
     async load() {
       known = new Map(Object.entries(await redis.hgetall(key)));
+    },
+    keepSnapshot(json) {
+      unsavedSnapshot = json;
+    },
+    async saveSnapshot() {
+      const json = unsavedSnapshot;
+      if (json === undefined) return;
+      await redis.set(snapshotKey, json, 'EX', ttl);
+      if (unsavedSnapshot === json) unsavedSnapshot = undefined;
     },
     outcome: (i) => get(String(i)),
     record: (i, outcome) => set(String(i), outcome),

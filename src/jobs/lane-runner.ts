@@ -9,7 +9,7 @@ import type { Deps } from '../deps';
 import { turnEffects, type TurnEffects } from '../conversation-runtime/turn-effects';
 import { maskPhone } from '../phone';
 import { isDependencyOutage, outageWaitMs } from './dependency-outage';
-import { arrivalOf, recordArrival } from './sender-arrival';
+import { recordArrival } from './sender-arrival';
 import {
   finishTurn,
   gapAge,
@@ -95,22 +95,22 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     onGaveUp?: OnGaveUp,
   ): Promise<LaneResult> {
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
-    let arrival = await arrivalOf(deps.redis, deps.keys, message.messageSid);
-    if (arrival === undefined) {
-      if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
-      arrival = await recordArrival(deps.redis, deps.keys, message);
-      log.warn({ arrival }, 'message had no arrival number; numbered by the worker');
-    }
-    const lane: LaneMessage = { ...message, arrival };
     const lockToken = randomUUID();
-
-    const turn = await takeTurn(deps.redis, deps.keys, lane, lockToken, SENDER_LOCK_TTL_MS);
+    let turn = await takeTurn(deps.redis, deps.keys, message, lockToken, SENDER_LOCK_TTL_MS);
+    if (turn.kind === 'unnumbered') {
+      if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
+      const arrival = await recordArrival(deps.redis, deps.keys, message);
+      log.warn({ arrival }, 'message had no arrival number; numbered by the worker');
+      turn = await takeTurn(deps.redis, deps.keys, message, lockToken, SENDER_LOCK_TTL_MS);
+    }
     if (turn.kind === 'done') return 'duplicate';
     if (turn.kind === 'wait') {
-      if (Date.now() - job.timestamp >= PREDECESSOR_CHECK_AFTER_MS) await checkPredecessor(lane.phone, turn.next);
+      if (Date.now() - job.timestamp >= PREDECESSOR_CHECK_AFTER_MS) await checkPredecessor(message.phone, turn.next);
       return later(job, token);
     }
-    if (turn.kind === 'busy') return later(job, token);
+    if (turn.kind === 'busy' || turn.kind === 'unnumbered') return later(job, token);
+    const arrival = turn.arrival;
+    const lane: LaneMessage = { ...message, arrival };
     if (turn.kind === 'late') log.warn({ arrival, next: turn.next }, 'processing a message after its skipped turn');
     if (turn.kind === 'rerun') log.info({ arrival, generation: turn.generation }, 'processing a failed message again');
 

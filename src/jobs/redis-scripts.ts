@@ -6,14 +6,14 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 
 const SCRIPTS = {
-  takeTurn: 'take-turn-3',
+  takeTurn: 'take-turn-4',
   finishTurn: 'finish-turn-9',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
   releaseLock: 'release-lock-1',
   recordArrivals: 'record-arrivals-4n',
   reserveSend: 'reserve-send-1',
-  recordEffect: 'record-effect-1',
+  recordEffect: 'record-effect-2',
   rememberSent: 'remember-sent-1',
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
@@ -53,18 +53,18 @@ export function defineScripts(redis: Redis): void {
   scripts(redis);
 }
 
-export type TakeTurnReply = [kind: string, next: number, generation: number];
+export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number];
 
 export async function takeTurnScript(
   redis: Redis,
-  keys: { next: string; lock: string; done: string },
-  args: { arrival: number; token: string; lockTtlMs: number },
+  keys: { next: string; lock: string; done: string; messageSequence: string },
+  args: { token: string; lockTtlMs: number },
 ): Promise<TakeTurnReply> {
   return (await scripts(redis).takeTurn(
     keys.next,
     keys.lock,
     keys.done,
-    args.arrival,
+    keys.messageSequence,
     args.token,
     args.lockTtlMs,
   )) as TakeTurnReply;
@@ -159,13 +159,20 @@ export async function reserveSendScript(
   return (await scripts(redis).reserveSend(key, args.intervalMs, args.burstMs)) as number;
 }
 
-/** Sets one field of a turn's effects hash and renews the hash's TTL. */
+/** Sets one field of a turn's effects hash, renews its TTL, and saves the turn's snapshot if given. */
 export async function recordEffectScript(
   redis: Redis,
-  key: string,
-  args: { field: string; value: string; ttlSeconds: number },
+  keys: { effects: string; snapshot: string },
+  args: { field: string; value: string; ttlSeconds: number; snapshotJson: string | undefined },
 ): Promise<void> {
-  await scripts(redis).recordEffect(key, args.field, args.value, args.ttlSeconds);
+  await scripts(redis).recordEffect(
+    keys.effects,
+    keys.snapshot,
+    args.field,
+    args.value,
+    args.ttlSeconds,
+    args.snapshotJson ?? '',
+  );
 }
 
 /** Adds a SID to a recipient's latest sends, keeping the newest `keep`. */

@@ -14,50 +14,58 @@ import {
 
 export type Turn =
   /** This message is the next one due and the sender's lock is held: process it. */
-  | { kind: 'run' }
+  | { kind: 'run'; arrival: number }
   /** An earlier message of the sender is still due (`next`): come back later. */
   | { kind: 'wait'; next: number }
   /** It is this message's turn, but another run holds the sender's lock. */
   | { kind: 'busy'; next: number }
   /** Already processed (a redelivery or a rerun): nothing to do. */
   | { kind: 'done' }
+  /** No arrival number yet: the webhook's numbering may still be on its way. */
+  | { kind: 'unnumbered' }
   /** Behind the lane yet never finished (its gap was skipped): process it now, lock held. */
-  | { kind: 'late'; next: number }
+  | { kind: 'late'; next: number; arrival: number }
   /** It failed for good and was retried (Bull Board): process it again as `generation`, lock held. */
-  | { kind: 'rerun'; generation: number };
+  | { kind: 'rerun'; generation: number; arrival: number };
 
 export type LaneMessage = { phone: string; messageSid: string; arrival: number };
 
-/** Asks whether the message may be processed now; on run/late/rerun the sender's lock is taken with `token`. */
+/**
+ * Asks whether the message may be processed now, by the arrival number recorded for it; on
+ * run/late/rerun the sender's lock is taken with `token`.
+ */
 export async function takeTurn(
   redis: Redis,
   keys: RedisKeys,
-  message: LaneMessage,
+  message: { phone: string; messageSid: string },
   token: string,
   lockTtlMs: number,
 ): Promise<Turn> {
-  const [kind, next, generation] = await takeTurnScript(
+  const [kind, next, generation, arrival] = await takeTurnScript(
     redis,
     {
       next: keys.senderNext(message.phone),
       lock: keys.senderLock(message.phone),
       done: keys.inboundDone(message.messageSid),
+      messageSequence: keys.messageSequence(message.messageSid),
     },
-    { arrival: message.arrival, token, lockTtlMs },
+    { token, lockTtlMs },
   );
   switch (kind) {
     case 'run':
-      return { kind: 'run' };
+      return { kind: 'run', arrival };
     case 'done':
       return { kind: 'done' };
+    case 'unnumbered':
+      return { kind: 'unnumbered' };
     case 'wait':
       return { kind: 'wait', next };
     case 'busy':
       return { kind: 'busy', next };
     case 'rerun':
-      return { kind: 'rerun', generation };
+      return { kind: 'rerun', generation, arrival };
     default:
-      return { kind: 'late', next };
+      return { kind: 'late', next, arrival };
   }
 }
 

@@ -51,8 +51,9 @@ export async function sendOnce(
     }
   }
 
-  await deps.sendRate.waitForSlot();
-  await ledger.markAttempt(Date.now());
+  // Stamped as the wait for a slot starts, in the same round trip: a recovering send looks for
+  // messages created after the stamp, so an earlier one only widens its search.
+  await Promise.all([deps.sendRate.waitForSlot(), ledger.markAttempt(Date.now())]);
   try {
     const sent = await deps.twilio.sendMessage({
       to: message.to,

@@ -30,7 +30,10 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
       token,
       { phone, messageSid: message.messageSid },
       async (turn) => {
-        const [snapshot] = await Promise.all([snapshotFor(deps, phone, turn.turnId), turn.effects.load()]);
+        const [snapshot] = await Promise.all([
+          snapshotFor(deps, phone, turn.turnId, turn.effects),
+          turn.effects.load(),
+        ]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
         return stateRecord(deps.keys, phone, next);
       },
