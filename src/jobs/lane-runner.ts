@@ -79,8 +79,8 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
   }
 
   /**
-   * Wakes the sender's next message if it sleeps in the delayed set. One call, no lookup first:
-   * BullMQ refuses to promote a job that is not delayed, which is the usual case.
+   * Wakes the sender's next message, parked in the delayed set waiting for this one. BullMQ
+   * refuses when it is not there (yet): it then finds its turn at its next look.
    */
   async function promoteNext(messageSid: string | undefined): Promise<void> {
     if (messageSid === undefined) return;

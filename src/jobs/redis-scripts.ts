@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 
 const SCRIPTS = {
-  takeTurn: 'take-turn-4',
+  takeTurn: 'take-turn-5',
   finishTurn: 'finish-turn-9',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
@@ -57,7 +57,7 @@ export type TakeTurnReply = [kind: string, next: number, generation: number, arr
 
 export async function takeTurnScript(
   redis: Redis,
-  keys: { next: string; lock: string; done: string; messageSequence: string },
+  keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string },
   args: { token: string; lockTtlMs: number },
 ): Promise<TakeTurnReply> {
   return (await scripts(redis).takeTurn(
@@ -65,13 +65,14 @@ export async function takeTurnScript(
     keys.lock,
     keys.done,
     keys.messageSequence,
+    keys.arrivals,
     args.token,
     args.lockTtlMs,
   )) as TakeTurnReply;
 }
 
-/** [-1]: not our lock; [0]: the lane did not move; [1, next sid]: it moved (sid null when not yet arrived). */
-export type FinishTurnReply = [-1] | [0] | [1, string | null];
+/** [-1]: not our lock; [0]: the lane did not move; [1]: it moved; [1, sid]: it moved to a parked message. */
+export type FinishTurnReply = [-1] | [0] | [1] | [1, string | null];
 
 export async function finishTurnScript(
   redis: Redis,

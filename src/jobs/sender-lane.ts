@@ -48,6 +48,7 @@ export async function takeTurn(
       lock: keys.senderLock(message.phone),
       done: keys.inboundDone(message.messageSid),
       messageSequence: keys.messageSequence(message.messageSid),
+      arrivals: keys.senderArrivals(message.phone),
     },
     { token, lockTtlMs },
   );
@@ -86,8 +87,8 @@ export type TurnOutcome = {
 /**
  * Records the message as finished, saves the state and moves the lane on (when it was this
  * message's turn), forgets the turn's snapshot and effects, then releases the lock. Returns
- * owned: false when the lock was no longer ours, and when the lane moved on, the MessageSid of the
- * sender's next message if it has arrived.
+ * owned: false when the lock was no longer ours, and when the lane moved on to a message parked
+ * in the delayed set waiting for this one, that message's MessageSid.
  */
 export async function finishTurn(
   redis: Redis,
@@ -122,7 +123,8 @@ export async function finishTurn(
     },
   );
   if (result[0] !== 1) return { owned: result[0] === 0, advanced: false };
-  return { owned: true, advanced: true, ...(result[1] !== null && { nextMessageSid: result[1] }) };
+  const parked = result[1] ?? undefined;
+  return { owned: true, advanced: true, ...(parked !== undefined && { nextMessageSid: parked }) };
 }
 
 /** Moves the lane past an arrival that will never be processed in order; false when it moved already. */

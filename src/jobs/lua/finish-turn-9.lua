@@ -6,8 +6,8 @@
 -- KEYS[9] message-seq
 -- ARGV[1] arrival, ARGV[2] lock token, ARGV[3] state json ('' deletes it, '-' keeps it),
 -- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s)
--- Returns {-1} when the lock was not ours, {0} when the lane did not move, and {1, sid} when it
--- moved on, with the MessageSid of the next arrival when it has arrived (so it can be woken).
+-- Returns {-1} when the lock was not ours, {0} when the lane did not move, {1} when it moved on,
+-- and {1, sid} when it moved on to a message parked waiting for its turn, to be woken now.
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1} end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[5])
@@ -23,8 +23,11 @@ local reply = {0}
 if next == n then
   redis.call('SET', KEYS[1], n + 1, 'EX', ARGV[7])
   redis.call('EXPIRE', KEYS[6], ARGV[7])
-  reply = {1, redis.call('HGET', KEYS[4], n + 1)}
+  reply = {1}
+  if redis.call('HDEL', KEYS[4], 'parked:' .. (n + 1)) == 1 then
+    reply = {1, redis.call('HGET', KEYS[4], n + 1)}
+  end
 end
-redis.call('HDEL', KEYS[4], n)
+redis.call('HDEL', KEYS[4], n, 'parked:' .. n)
 redis.call('DEL', KEYS[2], KEYS[7], KEYS[8])
 return reply

@@ -7,5 +7,5 @@ local n = tonumber(ARGV[1])
 if tonumber(redis.call('GET', KEYS[1]) or '1') ~= n then return 0 end
 redis.call('SET', KEYS[1], n + 1, 'EX', ARGV[2])
 redis.call('EXPIRE', KEYS[4], ARGV[2])
-redis.call('HDEL', KEYS[3], n)
+redis.call('HDEL', KEYS[3], n, 'parked:' .. n)
 return 1

@@ -1,5 +1,6 @@
 -- May this message of a sender run now? Takes the sender's lock when it may.
--- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] message-seq
+-- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] message-seq,
+-- KEYS[5] sender-arrivals
 -- ARGV[1] lock token, ARGV[2] lock ttl (ms)
 -- Returns {kind, next, generation, arrival}: kind is run, wait, busy, done, late, rerun, or
 -- unnumbered when the message has no arrival number yet (the webhook's may still be on its way).
@@ -20,7 +21,11 @@ if done then
   return {'rerun', 0, generation, n}
 end
 local next = tonumber(redis.call('GET', KEYS[1]) or '1')
-if n > next then return {'wait', next, 0, n} end
+if n > next then
+  -- Parked until the message before it finishes, which then wakes it (finish-turn).
+  redis.call('HSET', KEYS[5], 'parked:' .. n, 1)
+  return {'wait', next, 0, n}
+end
 local holder = redis.call('GET', KEYS[2])
 if holder and holder ~= ARGV[1] then return {'busy', next, 0, n} end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
