@@ -3,6 +3,12 @@ import { Pool, type PoolClient, type QueryResult, type QueryResultRow } from 'pg
 /** A pool or a client inside a transaction: repository functions accept either. */
 export type Queryable = {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
+  /** A named query is parsed and planned once per connection (a prepared statement). */
+  query<R extends QueryResultRow = QueryResultRow>(named: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<QueryResult<R>>;
 };
 
 export function makePool(databaseUrl: string, options: { max?: number; applicationName?: string } = {}): Pool {

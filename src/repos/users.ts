@@ -33,10 +33,12 @@ export async function findUserById(db: Queryable, id: string): Promise<User | un
 }
 
 export async function findUserByPhone(db: Queryable, phoneNumber: string): Promise<User | undefined> {
-  const { rows } = await db.query<UserRow>(
-    `select ${COLUMNS} from whatsapp_handler.users where phone_number = $1::varchar`,
-    [phoneNumber],
-  );
+  // Named: every turn runs it, so each connection parses and plans it once.
+  const { rows } = await db.query<UserRow>({
+    name: 'find-user-by-phone',
+    text: `select ${COLUMNS} from whatsapp_handler.users where phone_number = $1::varchar`,
+    values: [phoneNumber],
+  });
   return rows[0] && toUser(rows[0]);
 }
 
