@@ -5,6 +5,8 @@ import { z } from 'zod';
 const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 const LOCAL_TWILIO_AUTH_TOKEN = 'local-stand-in-auth-token';
 const LOCAL_TWILIO_VERIFY_SERVICE_SID = 'VA00000000000000000000000000000000';
+/** The claim-update template the local stand-in serves (src/twilio/local-twilio/content-store.ts). */
+export const LOCAL_CLAIM_UPDATE_CONTENT_SID = 'HX00000000000000000000000000000001';
 
 const optionalString = z
   .string()
@@ -67,6 +69,25 @@ const envSchema = z.object({
   OUTBOX_HTTP_SECRET: optionalString,
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   CLAIM_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  // Claim updates from other RailRepay services: a Redis Stream read by a consumer group, and
+  // POST /api/v1/events signed with Standard Webhooks (the route answers 404 without a secret).
+  INBOUND_EVENTS_STREAM: z
+    .string()
+    .regex(/^[a-zA-Z0-9:_{}.-]{1,100}$/, 'letters, digits and :_{}.- only')
+    .default('railrepay:events'),
+  INBOUND_EVENTS_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, 'must be a Standard Webhooks secret: whsec_ and base64')
+      .optional(),
+  ),
+  // The approved WhatsApp template for claim updates outside the 24-hour window.
+  TWILIO_CONTENT_SID_CLAIM_UPDATE: optionalString.pipe(
+    z
+      .string()
+      .regex(/^HX[0-9a-fA-F]{32}$/, 'must look like HX followed by 32 hex digits')
+      .optional(),
+  ),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(16),
   OUTBOUND_MESSAGES_PER_SECOND: z.coerce.number().int().min(1).max(10000).default(50),
   // How long Redis remembers a finished message (its outcome, its sends, its delivery statuses):
@@ -121,6 +142,9 @@ export type Config = {
     maxAttempts: number;
   };
   claimWindowDays: number;
+  inboundEvents: { stream: string; secret: string | undefined };
+  /** Without it, a claim update outside the 24-hour window is skipped (no-template). */
+  claimUpdateContentSid: string | undefined;
   workerConcurrency: number;
   outboundMessagesPerSecond: number;
   finishedMessageTtlSeconds: number;
@@ -203,6 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
     claimWindowDays: e.CLAIM_WINDOW_DAYS,
+    inboundEvents: { stream: e.INBOUND_EVENTS_STREAM, secret: e.INBOUND_EVENTS_SECRET },
+    // The local stand-in serves a claim-update template of its own, so `npm run chat` shows both kinds.
+    claimUpdateContentSid:
+      e.TWILIO_CONTENT_SID_CLAIM_UPDATE ?? (hasCredentials ? undefined : LOCAL_CLAIM_UPDATE_CONTENT_SID),
     workerConcurrency: e.WORKER_CONCURRENCY,
     outboundMessagesPerSecond: e.OUTBOUND_MESSAGES_PER_SECOND,
     finishedMessageTtlSeconds: e.FINISHED_MESSAGE_TTL_SECONDS,

@@ -4,8 +4,17 @@ export type SentMessage = { sid: string; status: string };
 export type VerificationStatus =
   'pending' | 'approved' | 'canceled' | 'max_attempts_reached' | 'deleted' | 'failed' | 'expired';
 
+/**
+ * A free-form text (`body`) or an approved template (`contentSid` with its `contentVariables`,
+ * e.g. {"1": "RR-ABC123"}), which WhatsApp accepts outside the 24-hour customer-service window.
+ */
+export type OutgoingMessage = { to: string; statusCallback?: string } & (
+  | { body: string; contentSid?: never; contentVariables?: never }
+  | { body?: never; contentSid: string; contentVariables: Record<string, string> }
+);
+
 export interface TwilioGateway {
-  sendMessage(input: { to: string; body: string; statusCallback?: string }): Promise<SentMessage>;
+  sendMessage(input: OutgoingMessage): Promise<SentMessage>;
   startVerification(input: {
     to: string;
     channel: 'sms' | 'whatsapp' | 'call';

@@ -3,7 +3,7 @@
 // cannot disagree; what is added here is only for tests: a record of the calls, a way to know or
 // set a number's code, and scripted failures.
 import type { Clock } from '../../src/clock';
-import { TwilioApiError, type RecentMessage, type TwilioGateway } from '../../src/twilio/gateway';
+import { TwilioApiError, type OutgoingMessage, type RecentMessage, type TwilioGateway } from '../../src/twilio/gateway';
 import { makeInProcessTwilio } from '../../src/twilio/local-twilio/in-process';
 
 const ACCOUNT_SID = 'AC' + '0'.repeat(32);
@@ -21,7 +21,7 @@ export type PendingCodes = {
 
 export type FakeTwilio = Required<TwilioGateway> & {
   /** Every message Twilio accepted, as the gateway was called. */
-  sent: Array<{ to: string; body: string; statusCallback?: string }>;
+  sent: OutgoingMessage[];
   /** Every accepted message with its SID and creation time, as Twilio lists them. */
   history: Array<RecentMessage & { to: string }>;
   /** Every verification start, check and cancel that reached Twilio, whatever it answered. */

@@ -51,7 +51,7 @@ describe('inbound-message processor', () => {
   }
 
   function repliesTo(phone: string): string[] {
-    return twilio.sent.filter((m) => m.to === `whatsapp:${phone}`).map((m) => m.body);
+    return twilio.sent.filter((m) => m.to === `whatsapp:${phone}`).map((m) => m.body ?? `[template ${m.contentSid}]`);
   }
 
   async function waitForReplies(phone: string, count: number): Promise<string[]> {
