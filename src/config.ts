@@ -81,6 +81,9 @@ const envSchema = z.object({
       .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, 'must be a Standard Webhooks secret: whsec_ and base64')
       .optional(),
   ),
+  // How long a stream entry stays pending with a consumer before another takes it over (a worker
+  // killed mid-batch): longer than handling one batch takes.
+  INBOUND_EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   // The approved WhatsApp template for claim updates outside the 24-hour window.
   TWILIO_CONTENT_SID_CLAIM_UPDATE: optionalString.pipe(
     z
@@ -142,7 +145,7 @@ export type Config = {
     maxAttempts: number;
   };
   claimWindowDays: number;
-  inboundEvents: { stream: string; secret: string | undefined };
+  inboundEvents: { stream: string; secret: string | undefined; claimIdleMs: number };
   /** Without it, a claim update outside the 24-hour window is skipped (no-template). */
   claimUpdateContentSid: string | undefined;
   workerConcurrency: number;
@@ -227,7 +230,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
     claimWindowDays: e.CLAIM_WINDOW_DAYS,
-    inboundEvents: { stream: e.INBOUND_EVENTS_STREAM, secret: e.INBOUND_EVENTS_SECRET },
+    inboundEvents: {
+      stream: e.INBOUND_EVENTS_STREAM,
+      secret: e.INBOUND_EVENTS_SECRET,
+      claimIdleMs: e.INBOUND_EVENTS_CLAIM_IDLE_MS,
+    },
     // The local stand-in serves a claim-update template of its own, so `npm run chat` shows both kinds.
     claimUpdateContentSid:
       e.TWILIO_CONTENT_SID_CLAIM_UPDATE ?? (hasCredentials ? undefined : LOCAL_CLAIM_UPDATE_CONTENT_SID),

@@ -84,6 +84,7 @@ export async function listRecentJourneys(deps: JourneyEffectsDeps, userId: strin
     originCrs: journey.originCrs,
     destinationCrs: journey.destinationCrs,
     status: journey.status,
+    amountPence: journey.amountPence,
   }));
 }
 

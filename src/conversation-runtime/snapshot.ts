@@ -2,7 +2,7 @@
 // effects in the same order, whatever changed in between.
 import type { Deps } from '../deps';
 import { listPreferences } from '../repos/preferences';
-import { findUserByPhone } from '../repos/users';
+import { clearProactiveUnreachable, findUserByPhone } from '../repos/users';
 import type { ConversationSnapshot } from './converse';
 import { loadState } from './state-store';
 import type { TurnEffects } from './turn-effects';
@@ -22,6 +22,8 @@ export async function snapshotFor(
     return { state: parsed.state, context: { ...parsed.context, now: new Date(parsed.context.now) } };
   }
   const user = await findUserByPhone(deps.db, phone);
+  // The passenger wrote, so WhatsApp delivers to this number again: claim updates may resume.
+  if (user?.proactiveUnreachableSince) await clearProactiveUnreachable(deps.db, user.id);
   const snapshot: ConversationSnapshot = {
     state,
     context: {

@@ -61,6 +61,8 @@ export type JourneySummary = {
   originCrs: string;
   destinationCrs: string;
   status: string;
+  /** The compensation offered, then the amount paid; null before the claim is evaluated. */
+  amountPence?: number | null;
 };
 
 export type JourneyEffect =

@@ -19,6 +19,7 @@ export function showSettings(preferences: Preferences, ...before: string[]): Dec
       notifications: preferences.notifications ?? preferenceDefaults.notifications,
       homeStation: homeStationLabel(preferences.home_station),
       optedOut: preferences.opted_out ?? preferenceDefaults.opted_out,
+      quietHours: preferences.quiet_hours ?? preferenceDefaults.quiet_hours,
     }),
   );
 }
@@ -55,6 +56,18 @@ export function onSettings(text: string, context: ConversationContext): Decision
   }
   if (matches(text, '2', 'home station', 'home', 'station')) {
     return say({ step: 'settings-home-station' }, texts.askHomeStation);
+  }
+  const quiet = normalise(text)
+    .replace(/^quiet ?hours? ?/, 'quiet ')
+    .trim();
+  if (matches(quiet, '3', 'quiet', 'quiet on', 'quiet off')) {
+    const current = context.preferences.quiet_hours ?? preferenceDefaults.quiet_hours;
+    const value = quiet.endsWith(' on') ? true : quiet.endsWith(' off') ? false : !current;
+    return act(
+      { step: 'settings' },
+      [{ type: 'set-preference', key: 'quiet_hours', value }],
+      texts.quietHoursSet(value),
+    );
   }
   const start = reportFromSentence(text, context);
   if (start) return startReport(start);

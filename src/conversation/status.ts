@@ -1,6 +1,7 @@
 // Flow 7: STATUS lists the passenger's last five journeys, newest first, with their reference,
 // date, route and claim status. The runtime loads them (load-journeys) and feeds them back in the
 // same turn (journeys-loaded); a report in progress is kept and its question asked again.
+import { statusLine } from './claim-status';
 import type { JourneySummary } from './journey-types';
 import { question, tidyJourney } from './journey';
 import { shortDate, stationName } from './journey-show';
@@ -20,7 +21,7 @@ export function onJourneysLoaded(
     reference: String(journey.reference).slice(0, 40),
     date: shortDate(journey.date),
     route: `${stationName(journey.originCrs)} to ${stationName(journey.destinationCrs)}`,
-    status: String(journey.status).replace(/_/g, ' ').slice(0, 40),
+    status: statusLine(journey.status, journey.amountPence),
   }));
   const list = rows.length > 0 ? texts.statusList(rows) : texts.statusNone;
   const verified = context.user?.verified === true;

@@ -73,15 +73,21 @@ export const texts = {
   deleteCancelled: 'Your data has *not* been deleted.',
   noDataToDelete: 'We hold no data about this number, so there is nothing to delete.',
 
-  settings: (p: { notifications: boolean; homeStation: string | undefined; optedOut: boolean }) =>
+  settings: (p: { notifications: boolean; homeStation: string | undefined; optedOut: boolean; quietHours: boolean }) =>
     [
       '*Your settings*',
-      `Notifications: *${p.notifications ? 'on' : 'off'}*\nHome station: *${p.homeStation ?? 'not set'}*\nOpted out (STOP): *${p.optedOut ? 'yes' : 'no'}*`,
-      `Reply:\n*1* turn notifications ${p.notifications ? 'off' : 'on'}\n*2* set your home station\n*MENU* back to the main menu`,
+      `Notifications: *${p.notifications ? 'on' : 'off'}*\nHome station: *${p.homeStation ?? 'not set'}*\nQuiet hours (21:00 to 08:00): *${p.quietHours ? 'on' : 'off'}*\nOpted out (STOP): *${p.optedOut ? 'yes' : 'no'}*`,
+      `Reply:\n*1* turn notifications ${p.notifications ? 'off' : 'on'}\n*2* set your home station\n*3* turn quiet hours ${p.quietHours ? 'off' : 'on'}\n*MENU* back to the main menu`,
     ].join('\n\n'),
-  settingsHint: 'Reply *1* to switch notifications on or off, *2* to set your home station, or *MENU* to go back.',
+  settingsHint:
+    'Reply *1* to switch notifications on or off, *2* to set your home station, *3* to switch quiet hours on or off, or *MENU* to go back.',
   notificationsSet: (on: boolean) =>
     `Notifications are now *${on ? 'on' : 'off'}*.\n\nReply *SETTINGS* to see your settings or *MENU* for the main menu.`,
+  quietHoursSet: (on: boolean) =>
+    (on
+      ? 'Quiet hours are now *on*: claim updates that come between 21:00 and 08:00 wait until 08:00.'
+      : 'Quiet hours are now *off*: claim updates come whenever they happen.') +
+    '\n\nReply *SETTINGS* to see your settings or *MENU* for the main menu.',
   askHomeStation: 'Which is your home station? Reply with its three-letter code (for example *KGX*) or its name.',
   homeStationUnknown:
     'I could not find that station. Please reply with its name (for example *Leeds*) or its three-letter code (for example *KGX*).',
@@ -193,5 +199,18 @@ export const texts = {
       ...rows.map((row) => `*${row.reference}* ${row.date}\n${row.route}: *${row.status}*`),
     ].join('\n\n'),
   statusNone: 'You have not reported any journeys yet.',
+
+  // Claim updates, sent when other RailRepay services report on a claim (inside WhatsApp's
+  // 24-hour window; outside it, the approved template says the same in one line).
+  claimEligible: (reference: string, amount: string) =>
+    `Good news: your journey *${reference}* qualifies for Delay Repay of *${amount}*. We will send the claim to the train company for you.\n\nReply *STATUS* to see your journeys.`,
+  claimNotEligible: (reference: string) =>
+    `Your journey *${reference}* does not qualify for Delay Repay, so no claim will be made.\n\nReply *STATUS* to see your journeys, or *HELP* if you think this is wrong.`,
+  claimSubmitted: (reference: string, operator: string, claimReference: string) =>
+    `Your claim for journey *${reference}* has been sent to *${operator}*. Their reference is *${claimReference}*.\n\nWe will tell you when they answer.`,
+  claimPaid: (reference: string, amount: string) =>
+    `Your claim for journey *${reference}* has been paid: *${amount}*.\n\nReply *STATUS* to see your journeys.`,
+  claimRejected: (reference: string, reason: string) =>
+    `Your claim for journey *${reference}* was turned down by the train company: ${reason}\n\nReply *STATUS* to see your journeys, or *HELP* for help.`,
   statusFooter: 'To report a delayed journey, reply *DELAY*. Reply *MENU* for the main menu.',
 } as const;

@@ -80,3 +80,29 @@ export function journeyCreated(
     input.correlationId,
   );
 }
+
+/** A journey's claim status changed, in the transaction that changed it. */
+export function journeyStatusChanged(input: {
+  journeyId: string;
+  userId: string;
+  status: string;
+  previousStatus: string;
+  amountPence: number | null;
+  causeEventId: string;
+  causeEventType: string;
+}): NewOutboxEvent {
+  return build(
+    EVENT_TYPE.journeyStatusChanged,
+    input.journeyId,
+    {
+      journey_id: input.journeyId,
+      user_id: input.userId,
+      status: input.status,
+      previous_status: input.previousStatus,
+      amount_pence: input.amountPence,
+      cause_event_id: input.causeEventId,
+      cause_event_type: input.causeEventType,
+    },
+    input.causeEventId,
+  );
+}

@@ -10,6 +10,7 @@ export const EVENT_TYPE = {
   userPreferencesUpdated: 'user.preferences_updated',
   userDeleted: 'user.deleted',
   journeyCreated: 'journey.created',
+  journeyStatusChanged: 'journey.status_changed',
 } as const;
 export type EventType = (typeof EVENT_TYPE)[keyof typeof EVENT_TYPE];
 
@@ -50,6 +51,21 @@ export const journeyCreatedPayload = z.strictObject({
   reported_via: z.literal('whatsapp'),
 });
 
+const journeyStatus = z.enum(['received', 'eligible', 'not_eligible', 'submitted', 'paid', 'rejected']);
+
+/** A journey's claim moved on, as another RailRepay service reported (cause_event_id). */
+export const journeyStatusChangedPayload = z.strictObject({
+  journey_id: z.uuid(),
+  user_id: z.uuid(),
+  status: journeyStatus,
+  previous_status: journeyStatus,
+  /** The compensation offered (eligible) or paid (paid), in pence; null when none is known. */
+  amount_pence: z.int().min(0).nullable(),
+  /** The event_id of the claim event that caused the change. */
+  cause_event_id: z.string().min(1).max(128),
+  cause_event_type: z.string().min(1).max(100),
+});
+
 /** Every event type with its aggregate and payload schema. */
 export const EVENT_CATALOG = {
   [EVENT_TYPE.userRegistered]: { aggregateType: 'user', payload: userRegisteredPayload },
@@ -57,4 +73,5 @@ export const EVENT_CATALOG = {
   [EVENT_TYPE.userPreferencesUpdated]: { aggregateType: 'user', payload: userPreferencesUpdatedPayload },
   [EVENT_TYPE.userDeleted]: { aggregateType: 'user', payload: userDeletedPayload },
   [EVENT_TYPE.journeyCreated]: { aggregateType: 'journey', payload: journeyCreatedPayload },
+  [EVENT_TYPE.journeyStatusChanged]: { aggregateType: 'journey', payload: journeyStatusChangedPayload },
 } as const;

@@ -5,6 +5,7 @@ import express, { type Express } from 'express';
 import type { Deps } from '../deps';
 import { makeBullBoardRouter } from './routes/bull-board';
 import { makeHealthRouter, type Readiness } from './routes/health';
+import { makeInboundEventsRouter } from './routes/inbound-events';
 import { makeInternalApiRouter } from './routes/internal-api';
 import { makeMetricsRouter } from './routes/metrics';
 import { makeTwilioWebhooks } from './routes/twilio-webhooks';
@@ -34,6 +35,7 @@ export function makeApp(deps: Deps, options: AppOptions = {}): Express {
   app.set('etag', false);
   installRequestLog(app, deps);
   installOperations(app, deps, options.readiness ?? { shuttingDown: false });
+  installInboundEvents(app, deps);
   installInternalApi(app, deps);
   installNotFound(app, deps);
   return app;
@@ -49,6 +51,14 @@ function installOperations(app: Express, deps: Deps, readiness: Readiness): void
   app.use(makeHealthRouter(deps, readiness));
   app.use(makeMetricsRouter(deps));
   app.use(makeBullBoardRouter(deps));
+}
+
+/**
+ * Before the internal API, whose bearer token and JSON parser would otherwise take the request:
+ * this route is signed with Standard Webhooks instead, over the raw body it reads itself.
+ */
+function installInboundEvents(app: Express, deps: Deps): void {
+  app.use(makeInboundEventsRouter(deps));
 }
 
 /** The API other RailRepay services call; it carries its own auth and JSON parsing. */

@@ -59,6 +59,12 @@ const statusFields = z.object({
     .string()
     .regex(/^[0-9]{1,16}$/)
     .optional(),
+  // The recipient: a failure that says the number cannot receive WhatsApp messages marks it.
+  To: z
+    .string()
+    .regex(/^whatsapp:\+[1-9][0-9]{1,14}$/)
+    .optional()
+    .catch(undefined),
 });
 
 export function parseStatusWebhook(
@@ -73,6 +79,7 @@ export function parseStatusWebhook(
       messageSid: parsed.data.MessageSid,
       messageStatus: parsed.data.MessageStatus,
       ...(parsed.data.ErrorCode !== undefined && { errorCode: parsed.data.ErrorCode }),
+      ...(parsed.data.To !== undefined && { to: parsed.data.To }),
       receivedAt: receivedAt.toISOString(),
     },
   };

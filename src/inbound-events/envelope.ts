@@ -37,7 +37,7 @@ export function isClaimEventType(type: string): type is ClaimEventType {
 }
 
 const envelopeSchema = z.object({
-  event_id: z.string().min(1).max(128),
+  event_id: z.string().min(1).max(64),
   event_type: z.string().min(1).max(100),
   aggregate_type: z.string().min(1).max(100),
   aggregate_id: z.string().min(1).max(128),

@@ -118,7 +118,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     const id = turnId(lane.messageSid, generation);
     const effects = turnEffects(deps.redis, deps.keys, id);
     const finish = (outcome: TurnOutcome) =>
-      finishTurn(deps.redis, deps.keys, { ...lane, generation }, lockToken, outcome);
+      finishTurn(deps.redis, deps.keys, { ...lane, generation, receivedAtMs: job.timestamp }, lockToken, outcome);
 
     const renewal = setInterval(() => {
       renewLock(deps.redis, deps.keys, lane.phone, lockToken, SENDER_LOCK_TTL_MS).catch(() => undefined);

@@ -10,6 +10,8 @@ export const QUEUE = {
   preferenceUpdate: 'preference-updates',
   outboxRelay: 'outbox-relay',
   outboxRetention: 'outbox-retention',
+  proactive: 'proactive-messages',
+  inboundEventsKept: 'inbound-events-kept',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
@@ -22,6 +24,8 @@ export const JOB = {
   relayOutbox: 'relay-outbox',
   purgeOutbox: 'purge-outbox',
   outboxEventParked: 'outbox-event-parked',
+  deliverClaimUpdates: 'deliver-claim-updates',
+  inboundEventKept: 'inbound-event-kept',
 } as const;
 
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
@@ -44,6 +48,8 @@ export const messageStatusSchema = z.object({
   messageSid,
   messageStatus: z.string().max(32),
   errorCode: z.string().max(16).optional(),
+  /** The recipient, kept only for failures (the job is removed once handled). */
+  to: whatsAppAddress.optional(),
   receivedAt: z.iso.datetime(),
 });
 export type MessageStatusJob = z.infer<typeof messageStatusSchema>;
@@ -91,6 +97,26 @@ export const outboxEventParkedSchema = z.object({
   lastError: z.string().max(2000),
 });
 export type OutboxEventParkedJob = z.infer<typeof outboxEventParkedSchema>;
+
+/**
+ * Sends a user's due claim updates in their turn (src/jobs/processors/deliver-claim-updates.ts).
+ * One job per notification (its id in the job id), each delivering all that are due: a job that
+ * finds nothing left to send is done.
+ */
+export const deliverClaimUpdatesSchema = z.object({ userId: z.uuid(), notificationId: z.uuid() });
+export type DeliverClaimUpdatesJob = z.infer<typeof deliverClaimUpdatesSchema>;
+
+/**
+ * Shows a kept (unhandled) inbound event in Bull Board as a failed job; retrying it there replays
+ * the event as stored. Ids and the reason only: the event itself stays in Postgres.
+ */
+export const inboundEventKeptSchema = z.object({
+  keptId: z.uuid(),
+  reason: z.string().max(500),
+  eventId: z.string().max(128).optional(),
+  eventType: z.string().max(100).optional(),
+});
+export type InboundEventKeptJob = z.infer<typeof inboundEventKeptSchema>;
 
 /**
  * Defaults for every queue: retries with exponential backoff (BullMQ adds jitter through the

@@ -19,8 +19,15 @@ export const DEFAULT_KEY_TTL_SECONDS = {
   outboundSend: 3600,
   /** The SIDs recently sent to one recipient (at most SENT_TO_LIMIT), renewed by each send. */
   sentTo: 3600,
+  /** WhatsApp's customer-service window: free-form messages only this long after the passenger's. */
+  whatsappWindow: 24 * 3600,
   /** One delivery status seen: Twilio repeats a status callback within minutes. */
   messageStatus: 3600,
+  /**
+   * A webhook-id accepted by POST /api/v1/events: a signed request verifies while its timestamp is
+   * within 5 minutes either side of now, so for up to 10 minutes after it was first accepted.
+   */
+  inboundWebhookSeen: 11 * 60,
 };
 export type KeyTtlSeconds = typeof DEFAULT_KEY_TTL_SECONDS;
 
@@ -68,10 +75,14 @@ export function redisKeys(prefix: string, options: { finishedMessageTtlSeconds?:
     sendAttempt: (idempotencyKey: string) => `${prefix}:send-attempt:${idempotencyKey}`,
     /** Message SIDs already accounted for per recipient (sorted set by time, bounded). */
     sentTo: (address: string) => `${prefix}:sent-recent:${address}`,
+    /** When the sender last wrote (ms): WhatsApp's 24-hour window for free-form messages. */
+    lastInbound: (phone: string) => `${prefix}:last-inbound:${phone}`,
     /** The global send rate's next free slot (GCRA). */
     sendRate: () => `${prefix}:send-rate`,
     /** Set once a delivery status of one outbound message has been counted. */
     messageStatusSeen: (messageSid: string, status: string) => `${prefix}:message-status:${messageSid}:${status}`,
+    /** A Standard Webhooks webhook-id POST /api/v1/events took: "pending", then "queued". */
+    inboundWebhookSeen: (webhookId: string) => `${prefix}:inbound-webhook:${webhookId}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 
 const SCRIPTS = {
   takeTurn: 'take-turn-5',
-  finishTurn: 'finish-turn-9',
+  finishTurn: 'finish-turn-10',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
   releaseLock: 'release-lock-1',
@@ -15,6 +15,7 @@ const SCRIPTS = {
   reserveSend: 'reserve-send-1',
   recordEffect: 'record-effect-2',
   rememberSent: 'remember-sent-1',
+  takeIdleLock: 'take-idle-lock-3',
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -86,6 +87,7 @@ export async function finishTurnScript(
     snapshot: string;
     effects: string;
     messageSequence: string;
+    lastInbound: string;
   },
   args: {
     arrival: number;
@@ -95,6 +97,8 @@ export async function finishTurnScript(
     outcome: string;
     outcomeTtlSeconds: number;
     senderTtlSeconds: number;
+    receivedAtMs: number;
+    windowSeconds: number;
   },
 ): Promise<FinishTurnReply> {
   return (await scripts(redis).finishTurn(
@@ -107,6 +111,7 @@ export async function finishTurnScript(
     keys.snapshot,
     keys.effects,
     keys.messageSequence,
+    keys.lastInbound,
     args.arrival,
     args.token,
     args.stateJson,
@@ -114,6 +119,8 @@ export async function finishTurnScript(
     args.outcome,
     args.outcomeTtlSeconds,
     args.senderTtlSeconds,
+    args.receivedAtMs,
+    args.windowSeconds,
   )) as FinishTurnReply;
 }
 
@@ -183,4 +190,14 @@ export async function rememberSentScript(
   args: { at: number; sid: string; keep: number; ttlSeconds: number },
 ): Promise<void> {
   await scripts(redis).rememberSent(key, args.at, args.sid, args.keep, args.ttlSeconds);
+}
+
+/** Takes a sender's lock only while their lane is idle: 'ok', 'busy' or 'behind'. */
+export async function takeIdleLockScript(
+  redis: Redis,
+  keys: { next: string; sequence: string; lock: string },
+  args: { token: string; lockTtlMs: number },
+): Promise<'ok' | 'busy' | 'behind'> {
+  return (await scripts(redis).takeIdleLock(keys.next, keys.sequence, keys.lock, args.token, args.lockTtlMs)) as
+    'ok' | 'busy' | 'behind';
 }

@@ -13,6 +13,8 @@ import { makeInboundMessageProcessor } from './processors/inbound-message';
 import { makeMessageStatusProcessor } from './processors/message-status';
 import { makeSendMessageProcessor } from './processors/send-message';
 import { makeUpdatePreferenceProcessor } from './processors/update-preference';
+import { makeDeliverClaimUpdatesProcessor } from './processors/deliver-claim-updates';
+import { makeInboundEventKeptProcessor } from './processors/inbound-event-kept';
 
 // A crashed worker's inbound and outbound jobs go back to the queue within ~15 s instead of the
 // default ~60 s: BullMQ renews the lock every half lockDuration while the process is alive.
@@ -76,7 +78,17 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       processor: withOutageWait(deps, makeUpdatePreferenceProcessor(deps)),
       options: { concurrency, ...OUTAGE_TOLERANT },
     },
-    { queue: QUEUE.messageStatus, processor: makeMessageStatusProcessor(deps), options: { concurrency } },
+    {
+      queue: QUEUE.messageStatus,
+      processor: withOutageWait(deps, makeMessageStatusProcessor(deps)),
+      options: { concurrency, ...OUTAGE_TOLERANT },
+    },
+    {
+      queue: QUEUE.proactive,
+      processor: withOutageWait(deps, makeDeliverClaimUpdatesProcessor(turnDeps)),
+      options: { concurrency, ...FAST_RECOVERY, ...OUTAGE_TOLERANT },
+    },
+    { queue: QUEUE.inboundEventsKept, processor: makeInboundEventKeptProcessor(deps), options: ONE_AT_A_TIME },
     { queue: QUEUE.outboxRelay, processor: outbox.relay, options: ONE_AT_A_TIME },
     { queue: QUEUE.outboxRetention, processor: outbox.purge, options: ONE_AT_A_TIME },
   ];

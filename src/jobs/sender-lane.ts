@@ -29,6 +29,8 @@ export type Turn =
   | { kind: 'rerun'; generation: number; arrival: number };
 
 export type LaneMessage = { phone: string; messageSid: string; arrival: number };
+/** A message finishing its turn: when it was received opens WhatsApp's window (ms). */
+export type FinishingMessage = LaneMessage & { generation: number; receivedAtMs: number };
 
 /**
  * Asks whether the message may be processed now, by the arrival number recorded for it; on
@@ -93,7 +95,7 @@ export type TurnOutcome = {
 export async function finishTurn(
   redis: Redis,
   keys: RedisKeys,
-  message: LaneMessage & { generation: number },
+  message: FinishingMessage,
   token: string,
   outcome: TurnOutcome,
 ): Promise<{ owned: boolean; advanced: boolean; nextMessageSid?: string }> {
@@ -111,6 +113,7 @@ export async function finishTurn(
       snapshot: keys.inboundSnapshot(id),
       effects: keys.inboundEffects(id),
       messageSequence: keys.messageSequence(message.messageSid),
+      lastInbound: keys.lastInbound(message.phone),
     },
     {
       arrival: message.arrival,
@@ -120,6 +123,8 @@ export async function finishTurn(
       outcome: outcome.result === 'processed' ? 'processed' : `failed:${message.generation}`,
       outcomeTtlSeconds: keys.ttl.finishedMessage,
       senderTtlSeconds: keys.ttl.sender,
+      receivedAtMs: message.receivedAtMs,
+      windowSeconds: keys.ttl.whatsappWindow,
     },
   );
   if (result[0] !== 1) return { owned: result[0] === 0, advanced: false };

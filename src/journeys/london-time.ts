@@ -65,6 +65,11 @@ export function londonDate(now: Date): string {
   return isoDate(wall.year, wall.month, wall.day);
 }
 
+/** The hour (0 to 23) on London's clocks at that instant. */
+export function londonHour(now: Date): number {
+  return wallClockAt(now.getTime()).hour;
+}
+
 /** Day of the week of a YYYY-MM-DD date, 0 for Sunday to 6 for Saturday (as Date#getDay). */
 export function weekdayOf(date: string): number {
   const { year, month, day } = dateParts(date);

@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { Registry } from 'prom-client';
 import { loadConfig } from '../config';
+import { startStreamConsumer } from '../inbound-events/stream-consumer';
 import { startWorkers } from '../jobs/register';
 import { observeWorker } from '../observability/metrics';
 import type { BuiltDeps } from './build-deps';
@@ -15,7 +16,12 @@ export async function startWorkerProcess(deps: BuiltDeps): Promise<{ stop: Shutd
   for (const worker of handle.workers) observeWorker(worker, deps.metrics);
   await handle.ready();
   deps.logger.info({ queues: handle.workers.map((w) => w.name) }, 'workers ready');
-  const stop: ShutdownStep[] = [{ name: 'workers', run: () => handle.close() }];
+  const consumer = startStreamConsumer(deps);
+  deps.logger.info({ stream: deps.config.inboundEvents.stream }, 'reading claim events');
+  const stop: ShutdownStep[] = [
+    { name: 'events stream', run: () => consumer.stop() },
+    { name: 'workers', run: () => handle.close() },
+  ];
   if (deps.config.workerMetricsPort !== undefined) {
     const server = await serveMetrics(deps.metrics.registry, deps.config.workerMetricsPort);
     deps.logger.info({ port: portOf(server) }, `worker metrics on port ${portOf(server)}`);

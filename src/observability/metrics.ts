@@ -10,6 +10,8 @@ export type Metrics = {
   jobDuration: Histogram<'queue' | 'outcome'>;
   jobFailures: Counter<'queue' | 'final'>;
   deliveryStatus: Counter<'status'>;
+  inboundEvents: Counter<'type' | 'outcome'>;
+  claimNotifications: Counter<'outcome' | 'reason' | 'sent_as'>;
 };
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -44,6 +46,18 @@ export function makeMetrics(): Metrics {
       name: 'whatsapp_outbound_delivery_status_total',
       help: "Twilio delivery status callbacks for the bot's messages, by status",
       labelNames: ['status'],
+      registers: [registry],
+    }),
+    inboundEvents: new Counter({
+      name: 'whatsapp_inbound_events_total',
+      help: 'Claim events received from other services, by type (unknown types as "other") and outcome',
+      labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    claimNotifications: new Counter({
+      name: 'whatsapp_claim_notifications_total',
+      help: 'Claim-update messages: sent (as text or template) or skipped, with the reason',
+      labelNames: ['outcome', 'reason', 'sent_as'],
       registers: [registry],
     }),
   };

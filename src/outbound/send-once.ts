@@ -6,7 +6,7 @@
 import type { Deps } from '../deps';
 import { SENT_TO_LIMIT } from '../jobs/redis-keys';
 import { rememberSentScript } from '../jobs/redis-scripts';
-import { TwilioApiError } from '../twilio/gateway';
+import { TwilioApiError, type OutgoingMessage } from '../twilio/gateway';
 import type { SendRate } from './send-rate';
 
 // How many of the recipient's latest messages a recovering send looks through: a sender's replies
@@ -34,11 +34,7 @@ export type SendDeps = Pick<Deps, 'redis' | 'keys' | 'twilio' | 'config' | 'logg
  * Sends unless the ledger shows it was sent. Throws on errors worth retrying (429, 5xx, network):
  * the caller waits and calls again with the same ledger.
  */
-export async function sendOnce(
-  deps: SendDeps,
-  ledger: SendLedger,
-  message: { to: string; body: string },
-): Promise<SendOutcome> {
+export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: OutgoingMessage): Promise<SendOutcome> {
   const alreadySent = await ledger.sentSid();
   if (alreadySent !== undefined) return { sid: alreadySent, duplicate: true };
 
@@ -56,9 +52,8 @@ export async function sendOnce(
   await Promise.all([deps.sendRate.waitForSlot(), ledger.markAttempt(Date.now())]);
   try {
     const sent = await deps.twilio.sendMessage({
-      to: message.to,
-      body: message.body,
-      statusCallback: `${deps.config.publicBaseUrl}/webhooks/twilio/status`,
+      ...message,
+      statusCallback: message.statusCallback ?? `${deps.config.publicBaseUrl}/webhooks/twilio/status`,
     });
     await record(deps, ledger, message.to, sent.sid);
     return { sid: sent.sid };
@@ -81,10 +76,14 @@ async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: strin
   ]);
 }
 
-/** The SID of this message if an earlier attempt got it to Twilio after all. */
+/**
+ * The SID of this message if an earlier attempt got it to Twilio after all. A text is known by its
+ * body; a template (rendered by Twilio) by being the recipient's only unclaimed message since the
+ * attempt, which holds for a claim update: it is sent holding the passenger's lane.
+ */
 async function sentBefore(
   deps: SendDeps,
-  message: { to: string; body: string },
+  message: OutgoingMessage,
   attemptStartedAt: number,
 ): Promise<string | undefined> {
   if (deps.twilio.recentMessages === undefined) return undefined;
@@ -94,7 +93,7 @@ async function sentBefore(
   ]);
   const taken = new Set(claimed);
   const match = recent
-    .filter((m) => m.body === message.body && !taken.has(m.sid))
+    .filter((m) => (message.body === undefined || m.body === message.body) && !taken.has(m.sid))
     .filter((m) => m.dateCreated.getTime() >= attemptStartedAt - CREATED_SLACK_MS)
     .sort((a, b) => a.dateCreated.getTime() - b.dateCreated.getTime())[0];
   return match?.sid;

@@ -8,6 +8,8 @@ export const preferenceSchemas = {
   notifications: z.boolean(),
   /** Set by STOP, cleared by START: no proactive message of any kind while true. */
   opted_out: z.boolean(),
+  /** No proactive message between 21:00 and 08:00 London time; they wait until 08:00. */
+  quiet_hours: z.boolean(),
   /** The passenger's usual station, as a three-letter CRS code (for example "KGX"). */
   home_station: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter CRS code'),
 } as const;
@@ -17,9 +19,10 @@ export type PreferenceValue<K extends PreferenceKey> = z.infer<(typeof preferenc
 export type Preferences = { [K in PreferenceKey]?: PreferenceValue<K> };
 
 /** What a user has when they never chose. */
-export const preferenceDefaults: Required<Pick<Preferences, 'notifications' | 'opted_out'>> = {
+export const preferenceDefaults: Required<Pick<Preferences, 'notifications' | 'opted_out' | 'quiet_hours'>> = {
   notifications: true,
   opted_out: false,
+  quiet_hours: true,
 };
 
 export function isPreferenceKey(key: string): key is PreferenceKey {

@@ -23,6 +23,10 @@ export type Journey = {
   arrivalDatetime: Date;
   journeyType: JourneyType;
   status: JourneyStatus;
+  /** The latest amount: the compensation offered when eligible, then the amount paid. */
+  amountPence: number | null;
+  /** The train operator's reference once the claim is submitted. */
+  claimReference: string | null;
   createdAt: Date;
   updatedAt: Date;
 };
@@ -55,6 +59,8 @@ type JourneyRow = {
   arrival_datetime: Date;
   journey_type: JourneyType;
   status: JourneyStatus;
+  amount_pence: number | null;
+  claim_reference: string | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -62,7 +68,7 @@ type JourneyRow = {
 // travel_date as text: pg would turn a date into a Date at the process's local midnight.
 const COLUMNS = `id, reference, user_id, correlation_id, origin_crs, destination_crs,
   to_char(travel_date, 'YYYY-MM-DD') as travel_date, departure_datetime, arrival_datetime, journey_type,
-  status, created_at, updated_at`;
+  status, amount_pence, claim_reference, created_at, updated_at`;
 
 function toJourney(row: JourneyRow): Journey {
   return {
@@ -77,6 +83,8 @@ function toJourney(row: JourneyRow): Journey {
     arrivalDatetime: row.arrival_datetime,
     journeyType: row.journey_type,
     status: row.status,
+    amountPence: row.amount_pence,
+    claimReference: row.claim_reference,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -180,4 +188,80 @@ export async function listJourneys(db: Queryable, userId: string, limit: number)
     [userId, limit],
   );
   return rows.map((row) => ({ ...toJourney(row), mediaCount: row.media_count }));
+}
+
+/** Locks one journey row for a status change; undefined when there is no such journey. */
+export async function lockJourney(db: Queryable, id: string): Promise<Journey | undefined> {
+  const { rows } = await db.query<JourneyRow>(
+    `select ${COLUMNS} from whatsapp_handler.journeys where id = $1::uuid for update`,
+    [id],
+  );
+  return rows[0] && toJourney(rows[0]);
+}
+
+/**
+ * Moves a journey's claim to `status`, keeping the amount and claim reference unless given, and
+ * records the change in its history with the event that caused it.
+ */
+export async function changeJourneyStatus(
+  db: Queryable,
+  change: {
+    journeyId: string;
+    status: JourneyStatus;
+    previousStatus: JourneyStatus;
+    amountPence?: number;
+    claimReference?: string;
+    eventId: string;
+    eventType: string;
+    occurredAt: string;
+  },
+): Promise<void> {
+  await db.query(
+    `update whatsapp_handler.journeys
+        set status = $2::varchar,
+            amount_pence = coalesce($3::integer, amount_pence),
+            claim_reference = coalesce($4::varchar, claim_reference),
+            updated_at = now()
+      where id = $1::uuid`,
+    [change.journeyId, change.status, change.amountPence ?? null, change.claimReference ?? null],
+  );
+  await db.query(
+    `insert into whatsapp_handler.journey_status_history
+       (journey_id, status, previous_status, event_id, event_type, occurred_at)
+     values ($1::uuid, $2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::timestamptz)`,
+    [change.journeyId, change.status, change.previousStatus, change.eventId, change.eventType, change.occurredAt],
+  );
+}
+
+export type JourneyStatusChange = {
+  status: JourneyStatus;
+  previousStatus: JourneyStatus;
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  recordedAt: Date;
+};
+
+/** A journey's status history, oldest first. */
+export async function listJourneyStatusHistory(db: Queryable, journeyId: string): Promise<JourneyStatusChange[]> {
+  const { rows } = await db.query<{
+    status: JourneyStatus;
+    previous_status: JourneyStatus;
+    event_id: string;
+    event_type: string;
+    occurred_at: Date;
+    recorded_at: Date;
+  }>(
+    `select status, previous_status, event_id, event_type, occurred_at, recorded_at
+       from whatsapp_handler.journey_status_history where journey_id = $1::uuid order by id`,
+    [journeyId],
+  );
+  return rows.map((row) => ({
+    status: row.status,
+    previousStatus: row.previous_status,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    occurredAt: row.occurred_at,
+    recordedAt: row.recorded_at,
+  }));
 }

@@ -9,19 +9,29 @@ export type User = {
   id: string;
   phoneNumber: string;
   verifiedAt: Date | null;
+  /** WhatsApp said the number cannot receive our messages; cleared when the passenger writes. */
+  proactiveUnreachableSince: Date | null;
   createdAt: Date;
   updatedAt: Date;
 };
 
-type UserRow = { id: string; phone_number: string; verified_at: Date | null; created_at: Date; updated_at: Date };
+type UserRow = {
+  id: string;
+  phone_number: string;
+  verified_at: Date | null;
+  proactive_unreachable_since: Date | null;
+  created_at: Date;
+  updated_at: Date;
+};
 
-const COLUMNS = 'id, phone_number, verified_at, created_at, updated_at';
+const COLUMNS = 'id, phone_number, verified_at, proactive_unreachable_since, created_at, updated_at';
 
 function toUser(row: UserRow): User {
   return {
     id: row.id,
     phoneNumber: row.phone_number,
     verifiedAt: row.verified_at,
+    proactiveUnreachableSince: row.proactive_unreachable_since,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -91,4 +101,23 @@ export async function lockUserByPhone(db: Queryable, phoneNumber: string): Promi
     [phoneNumber],
   );
   return rows[0] && toUser(rows[0]);
+}
+
+/** Marks the number unreachable for proactive messages (WhatsApp error 63024, 63032, ...). */
+export async function markProactiveUnreachable(db: Queryable, phoneNumber: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `update whatsapp_handler.users set proactive_unreachable_since = now(), updated_at = now()
+      where phone_number = $1::varchar and proactive_unreachable_since is null`,
+    [phoneNumber],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** The passenger wrote again: proactive messages may reach them. */
+export async function clearProactiveUnreachable(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `update whatsapp_handler.users set proactive_unreachable_since = null, updated_at = now()
+      where id = $1::uuid and proactive_unreachable_since is not null`,
+    [id],
+  );
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
+import { EVENT_COMMAND_HELP, parseEventCommand, type ChatEventCommand } from './chat-events';
 
 export type ChatIdentity = {
   webhookUrl: string;
@@ -19,7 +20,8 @@ export type ChatIdentity = {
   profileName: string;
 };
 
-export type LocalReply = { sid: string; body: string };
+/** A bot reply as the stand-in recorded it; `errorCode` once its delivery failed. */
+export type LocalReply = { sid: string; body: string; status: string; errorCode: number | null };
 
 /** One attachment as Twilio's webhook lists it (MediaUrlN, MediaContentTypeN). */
 export type InboundMedia = { url: string; contentType: string };
@@ -66,8 +68,21 @@ export async function postInboundMessage(
 export async function fetchReplies(standInUrl: string, phone: string): Promise<LocalReply[]> {
   const response = await fetch(`${standInUrl}/_local/messages?to=${encodeURIComponent(`whatsapp:${phone}`)}`);
   if (!response.ok) throw new Error(`local Twilio answered ${response.status}`);
-  const { messages } = (await response.json()) as { messages: LocalReply[] };
-  return messages.map(({ sid, body }) => ({ sid, body }));
+  const { messages } = (await response.json()) as {
+    messages: Array<{ sid: string; body: string; status: string; error_code: number | null }>;
+  };
+  return messages.map(({ sid, body, status, error_code }) => ({ sid, body, status, errorCode: error_code }));
+}
+
+/** Closes or opens the number's WhatsApp 24-hour window on the stand-in (POST /_local/whatsapp-window). */
+export async function setLocalWindow(standInUrl: string, phone: string, open: boolean): Promise<void> {
+  const response = await fetch(`${standInUrl}/_local/whatsapp-window`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ To: `whatsapp:${phone}`, Open: String(open) }).toString(),
+  });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`local Twilio answered ${response.status}`);
 }
 
 /** The last verification code issued for this number, if any. */
@@ -87,10 +102,13 @@ export function chatPhoneFromArgs(args: readonly string[], fallback: string): st
   return args.find((arg) => !arg.startsWith('--')) ?? fallback;
 }
 
-/** A chat line: text to send, a file to send as media, or a command used wrongly. */
+/** A chat line: text to send, a file to send as media, a local command, or a command used wrongly. */
 export type ChatLine =
   | { kind: 'text'; body: string }
   | { kind: 'file'; path: string; fallbackType: string }
+  | { kind: 'event'; command: ChatEventCommand }
+  | { kind: 'window'; open: boolean }
+  | { kind: 'help' }
   | { kind: 'usage'; message: string };
 
 // What each command declares when the extension says nothing: /photo claims a JPEG as a phone
@@ -103,10 +121,33 @@ const FILE_COMMANDS = new Map([
 
 export const FILE_COMMANDS_HELP = '/photo <path>, /pdf <path> or /file <path> sends a file as WhatsApp media';
 
-/** Reads one typed line: `/photo <path>`, `/pdf <path>`, `/file <path>`, or text for the bot. */
+/** Every local command, one a line, for `/help`. */
+export const CHAT_HELP = [
+  FILE_COMMANDS_HELP,
+  `${EVENT_COMMAND_HELP}: a claim event for your latest journey`,
+  '/window close|open: closes or opens your WhatsApp 24-hour window on the local Twilio (writing opens it)',
+  '/help: this list; anything else is sent to the bot',
+].join('\n');
+
+/**
+ * Reads one typed line: `/photo <path>`, `/pdf <path>`, `/file <path>`, `/event <kind> [args]`,
+ * `/window close|open`, `/help`, or text for the bot.
+ */
 export function parseChatLine(line: string): ChatLine {
   const text = line.trim();
   const command = text.split(/\s+/, 1)[0] ?? '';
+  const args = text.slice(command.length).trim();
+  switch (command.toLowerCase()) {
+    case '/help':
+      return { kind: 'help' };
+    case '/event': {
+      const parsed = parseEventCommand(args);
+      return parsed.ok ? { kind: 'event', command: parsed.command } : { kind: 'usage', message: parsed.usage };
+    }
+    case '/window':
+      if (args === 'close' || args === 'open') return { kind: 'window', open: args === 'open' };
+      return { kind: 'usage', message: 'usage: /window close|open' };
+  }
   const fallbackType = FILE_COMMANDS.get(command.toLowerCase());
   if (fallbackType === undefined) return { kind: 'text', body: text };
   // The rest of the line is the path, spaces and all; a dragged-in path may come quoted.

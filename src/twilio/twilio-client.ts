@@ -42,12 +42,13 @@ export function makeTwilioGateway(config: TwilioConfig, options: { timeoutMs?: n
   const service = () => client.verify.v2.services(config.verifyServiceSid);
 
   return {
-    async sendMessage({ to, body, statusCallback }) {
+    async sendMessage({ to, body, contentSid, contentVariables, statusCallback }) {
       try {
         const message = await client.messages.create({
           from: config.whatsappFrom,
           to,
-          body,
+          // A template goes as its SID and its variables (a JSON string), never as Body.
+          ...(contentSid !== undefined ? { contentSid, contentVariables: JSON.stringify(contentVariables) } : { body }),
           ...(statusCallback !== undefined ? { statusCallback } : {}),
         });
         return { sid: message.sid, status: message.status };

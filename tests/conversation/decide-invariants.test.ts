@@ -592,8 +592,8 @@ const RENDER_WITH: Record<string, unknown[][]> = {
   codeResent: [[1], [4], [Number.MAX_SAFE_INTEGER]],
   resendWait: [[1], [Number.MAX_SAFE_INTEGER]],
   settings: [
-    [{ notifications: true, homeStation: LONG_NAME, optedOut: true }],
-    [{ notifications: false, homeStation: undefined, optedOut: false }],
+    [{ notifications: true, homeStation: LONG_NAME, optedOut: true, quietHours: true }],
+    [{ notifications: false, homeStation: undefined, optedOut: false, quietHours: true }],
   ],
   notificationsSet: [[true], [false]],
   homeStationSet: [[LONG_NAME, 'KGX']],

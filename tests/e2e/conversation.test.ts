@@ -71,7 +71,7 @@ describe('a conversation end to end', () => {
     expect((await userRow())!.verified_at).not.toBeNull();
 
     expect(await send('SETTINGS')).toBe(
-      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false, quietHours: true }),
     );
     expect(await send('1')).toBe(texts.notificationsSet(false));
     expect(await send('STOP')).toBe(texts.stopped);
@@ -100,7 +100,7 @@ describe('a conversation end to end', () => {
       texts.wrongCode(4),
       texts.codeResent(4),
       `${texts.verified}\n\n${texts.menu}`,
-      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false, quietHours: true }),
       texts.notificationsSet(false),
       texts.stopped,
       texts.started,

@@ -71,7 +71,7 @@ describe('with a token configured', () => {
       phone_number: '+447700900002',
       verified_at: '2026-11-20T10:00:00.000Z',
       created_at: user.createdAt.toISOString(),
-      preferences: { notifications: true, opted_out: false, home_station: 'KGX' },
+      preferences: { notifications: true, opted_out: false, quiet_hours: true, home_station: 'KGX' },
     });
   });
 
@@ -191,6 +191,7 @@ describe('with a token configured', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/events',
       '/api/v1/journeys/{id}',
       '/api/v1/journeys/{id}/tickets/{n}',
       '/api/v1/outbox/parked',
@@ -216,6 +217,7 @@ describe('with a token configured', () => {
     expect(Object.keys(document.components.schemas.Preferences!.properties!)).toEqual([
       'notifications',
       'opted_out',
+      'quiet_hours',
       'home_station',
     ]);
   });

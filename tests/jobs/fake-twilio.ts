@@ -5,6 +5,7 @@
 import type { Clock } from '../../src/clock';
 import { TwilioApiError, type OutgoingMessage, type RecentMessage, type TwilioGateway } from '../../src/twilio/gateway';
 import { makeInProcessTwilio } from '../../src/twilio/local-twilio/in-process';
+import type { DeliveryStep } from '../../src/twilio/local-twilio/messages-store';
 
 const ACCOUNT_SID = 'AC' + '0'.repeat(32);
 const VERIFY_SERVICE_SID = 'VA' + '0'.repeat(32);
@@ -34,6 +35,12 @@ export type FakeTwilio = Required<TwilioGateway> & {
    * those of the named method (a RESEND after used-up tries cancels before it starts, for one).
    */
   failNext(count: number, error: TwilioApiError, only?: GatewayCall): void;
+  /** Closes or opens the number's 24-hour window: while closed, free-form messages end 63016. */
+  setWindow(to: string, open: boolean): void;
+  /** Later messages to the number end with this error code (`failed` unless told); undefined clears it. */
+  setDeliveryError(to: string, errorCode: number | undefined, status?: 'failed' | 'undelivered'): void;
+  /** Takes a sent message to its end; returns the statuses Twilio's status callbacks would report. */
+  settle(sid: string): DeliveryStep[];
 };
 
 type GatewayCall = keyof Required<TwilioGateway>;
@@ -69,6 +76,9 @@ export function makeFakeTwilio(options: { clock?: Clock } = {}): FakeTwilio {
     failNext(count, error, only) {
       for (let i = 0; i < count; i++) failures.push({ error, only });
     },
+    setWindow: (to, open) => twilio.messages.setWindow(to, open),
+    setDeliveryError: (to, errorCode, status) => twilio.messages.setDeliveryError(to, errorCode, status),
+    settle: (sid) => twilio.messages.settle(sid),
     async sendMessage(input) {
       maybeFail('sendMessage');
       const message = await twilio.gateway.sendMessage(input);

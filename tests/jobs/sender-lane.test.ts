@@ -26,10 +26,16 @@ describe('a sender lane in Redis', () => {
   const take = (n: number, token: string) =>
     takeTurn(redis, keys(), { phone: PHONE, messageSid: sid(n) }, token, LOCK_MS);
   const finish = (n: number, token: string) =>
-    finishTurn(redis, keys(), { phone: PHONE, messageSid: sid(n), arrival: n, generation: 0 }, token, {
-      state: undefined,
-      result: 'processed',
-    });
+    finishTurn(
+      redis,
+      keys(),
+      { phone: PHONE, messageSid: sid(n), arrival: n, generation: 0, receivedAtMs: Date.now() },
+      token,
+      {
+        state: undefined,
+        result: 'processed',
+      },
+    );
 
   it('says a message has no number until its arrival is recorded, then gives its turn', async () => {
     expect(await take(1, 'a')).toEqual({ kind: 'unnumbered' });

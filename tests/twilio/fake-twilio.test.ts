@@ -1,6 +1,8 @@
 // The fake the processor tests use is the stand-in in-process: Twilio's rules hold there too, and
 // what it adds (a record of calls, known codes, scripted failures) changes none of them.
+import { LOCAL_CLAIM_UPDATE_CONTENT_SID } from '../../src/config';
 import { TwilioApiError } from '../../src/twilio/gateway';
+import { makeInProcessTwilio } from '../../src/twilio/local-twilio/in-process';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { movableClock, rejection } from './helpers';
 
@@ -83,5 +85,56 @@ describe('makeFakeTwilio', () => {
     expect(canceledNone).toEqual({ canceled: false });
     expect(start).toBe(refused);
     expect(started.status).toBe('pending');
+  });
+
+  it('sends a template with its variables rendered, and refuses an unknown ContentSid with 21655', async () => {
+    const twilio = makeFakeTwilio();
+
+    const sent = await twilio.sendMessage({
+      to: `whatsapp:${PHONE}`,
+      contentSid: LOCAL_CLAIM_UPDATE_CONTENT_SID,
+      contentVariables: { '1': 'RR-7K3F9Q', '2': 'paid' },
+    });
+    const refused = await rejection(
+      twilio.sendMessage({ to: `whatsapp:${PHONE}`, contentSid: 'HX' + 'f'.repeat(32), contentVariables: {} }),
+    );
+
+    expect(twilio.history).toMatchObject([{ sid: sent.sid, body: 'Update on your RailRepay claim RR-7K3F9Q: paid' }]);
+    expect(refused).toMatchObject({ status: 400, code: 21655 });
+  });
+
+  it('ends a free-form message to a closed window undelivered with 63016, while a template is delivered', async () => {
+    const twilio = makeFakeTwilio();
+    twilio.setWindow(`whatsapp:${PHONE}`, false);
+
+    const freeForm = await twilio.sendMessage({ to: `whatsapp:${PHONE}`, body: 'late reply' });
+    const template = await twilio.sendMessage({
+      to: `whatsapp:${PHONE}`,
+      contentSid: LOCAL_CLAIM_UPDATE_CONTENT_SID,
+      contentVariables: { '1': 'RR-1', '2': 'paid' },
+    });
+
+    expect(freeForm.status).toBe('queued');
+    expect(twilio.settle(freeForm.sid)).toEqual([{ status: 'undelivered', errorCode: 63016 }]);
+    expect(twilio.settle(template.sid)).toEqual([{ status: 'sent' }, { status: 'delivered' }]);
+  });
+
+  it('ends every message to a number with its delivery error until it is cleared, on the in-process stores', async () => {
+    const twilio = makeInProcessTwilio({
+      accountSid: 'AC' + '0'.repeat(32),
+      verifyServiceSid: 'VA' + '0'.repeat(32),
+      from: 'whatsapp:+14155238886',
+    });
+    twilio.messages.setDeliveryError(PHONE, 63024);
+
+    const failed = await twilio.gateway.sendMessage({ to: `whatsapp:${PHONE}`, body: 'one' });
+    twilio.messages.settle(failed.sid);
+    twilio.messages.setDeliveryError(`whatsapp:${PHONE}`, undefined);
+    const delivered = await twilio.gateway.sendMessage({ to: `whatsapp:${PHONE}`, body: 'two' });
+    twilio.messages.settle(delivered.sid);
+
+    expect(twilio.messages.get(failed.sid)).toMatchObject({ status: 'failed', errorCode: 63024 });
+    expect(twilio.messages.get(delivered.sid)).toMatchObject({ status: 'delivered', errorCode: undefined });
+    expect(twilio.messages.isWindowOpen(PHONE)).toBe(true);
   });
 });

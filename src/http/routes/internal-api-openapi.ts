@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { TICKET_CONTENT_TYPES } from '../../tickets/ticket-type';
 import {
   errorBody,
+  inboundEventAcceptedBody,
+  inboundEventErrorBody,
   journeyBody,
   journeyIdParam,
   journeysBody,
@@ -30,6 +32,8 @@ function componentSchemas(): Record<string, JsonSchema> {
   registry.add(retryAcceptedBody, { id: 'RetryAccepted' });
   registry.add(journeyBody, { id: 'Journey' });
   registry.add(journeysBody, { id: 'Journeys' });
+  registry.add(inboundEventAcceptedBody, { id: 'InboundEventAccepted' });
+  registry.add(inboundEventErrorBody, { id: 'InboundEventError' });
   const { schemas } = z.toJSONSchema(registry, {
     target: 'draft-2020-12',
     uri: (id) => `#/components/schemas/${id}`,
@@ -65,7 +69,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'whatsapp-handler internal API',
       version: '1.0.0',
       description:
-        'User lookups, preference updates and journeys (with their ticket files) for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>.',
+        'User lookups, preference updates and journeys (with their ticket files) for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>, except POST /api/v1/events, which is signed with Standard Webhooks instead.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -130,6 +134,34 @@ export function buildOpenApiDocument(): Record<string, unknown> {
             },
             ...errors,
             '404': json('Error', 'No such journey, or it has fewer ticket files (or the API is not configured)'),
+          },
+        },
+      },
+      '/api/v1/events': {
+        post: {
+          operationId: 'sendEvent',
+          summary: 'Queue a claim event (the envelope of docs/events.md), signed with Standard Webhooks',
+          description:
+            'Signed with INBOUND_EVENTS_SECRET as https://www.standardwebhooks.com describes; no bearer token. A timestamp more than 5 minutes off is refused; a webhook-id already queued is answered duplicate.',
+          security: [],
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+          responses: {
+            '200': json('InboundEventAccepted', 'Already queued under this webhook-id; not queued again'),
+            '202': json('InboundEventAccepted', 'Queued'),
+            '400': json('InboundEventError', 'The body is not JSON'),
+            '401': json('InboundEventError', 'Missing or invalid Standard Webhooks headers, signature or timestamp'),
+            '404': json('Error', 'Not configured (INBOUND_EVENTS_SECRET unset)'),
+            '409': json('InboundEventError', 'A delivery with this webhook-id is being queued; retry (Retry-After)'),
+            '413': json('InboundEventError', 'The body is over 64 KiB'),
+            '415': json('InboundEventError', 'The body is not declared application/json'),
+            '422': json('InboundEventError', 'Not a valid event envelope or payload; the reason says where'),
+            '503': json('InboundEventError', 'Redis unavailable; retry (Retry-After)'),
           },
         },
       },

@@ -91,3 +91,13 @@ export const journeyBody = z
 export const journeysBody = z
   .object({ journeys: z.array(journeyBody) })
   .describe("The user's journeys, newest first (at most 200)");
+
+// POST /api/v1/events (routes/inbound-events.ts) answers in its own shapes, as Standard Webhooks
+// senders read only the status.
+export const inboundEventAcceptedBody = z
+  .object({ status: z.enum(['queued', 'duplicate']), event_id: z.string() })
+  .describe('queued (202): appended to the inbound events stream; duplicate (200): this webhook-id was already queued');
+
+export const inboundEventErrorBody = z
+  .object({ error: z.string() })
+  .describe('Why the event was refused: a signature failure (401) or the envelope problem (400, 422)');

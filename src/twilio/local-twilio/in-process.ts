@@ -2,9 +2,14 @@
 // of over HTTP: same rules, same answers, same errors. For tests that need Twilio's behaviour
 // without a server. Results and errors are mapped the way twilio-client.ts maps the official
 // client's, so a caller cannot tell the two apart.
+//
+// No status callbacks run here: `messages.settle(sid)` takes a message to its end and returns what
+// Twilio's callbacks would have reported, and `messages.setWindow` / `messages.setDeliveryError`
+// are the stand-in's local switches (a closed 24-hour window, a delivery error for a number).
 import { systemClock, type Clock } from '../../clock';
 import type { TwilioGateway, VerificationStatus } from '../gateway';
 import { toTwilioApiError } from '../twilio-client';
+import { makeContentStore } from './content-store';
 import { makeMessagesStore, type MessagesStore } from './messages-store';
 import { makeVerifyStore, type VerifyStore } from './verify-store';
 
@@ -42,16 +47,23 @@ function form(fields: Record<string, string | undefined>): URLSearchParams {
 
 export function makeInProcessTwilio(options: InProcessTwilioOptions): InProcessTwilio {
   const clock = options.clock ?? systemClock;
-  const messages = makeMessagesStore(clock);
+  const messages = makeMessagesStore(clock, makeContentStore({ accountSid: options.accountSid, clock }));
   const verify = makeVerifyStore(clock, options.onCode);
   const ctx = { accountSid: options.accountSid, serviceSid: options.verifyServiceSid };
 
   const gateway: Required<TwilioGateway> = {
-    async sendMessage({ to, body, statusCallback }) {
+    async sendMessage({ to, body, contentSid, contentVariables, statusCallback }) {
       const message = answer(() =>
         messages.create(
           options.accountSid,
-          form({ To: to, From: options.from, Body: body, StatusCallback: statusCallback }),
+          form({
+            To: to,
+            From: options.from,
+            Body: body,
+            ContentSid: contentSid,
+            ContentVariables: contentVariables === undefined ? undefined : JSON.stringify(contentVariables),
+            StatusCallback: statusCallback,
+          }),
         ),
       );
       return { sid: message.sid, status: message.status };

@@ -1,9 +1,11 @@
 // A local, stateful stand-in for the parts of Twilio the service calls (Messages with their Media,
-// and Verify v2), answering in Twilio's shapes so the official client can be pointed at it. Used by
-// the tests and by `npm run dev` when no Twilio credentials are set. Never for production.
+// Content templates, and Verify v2), answering in Twilio's shapes so the official client can be
+// pointed at it. Used by the tests and by `npm run dev` when no Twilio credentials are set. Never
+// for production.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../clock';
+import { contentJson, contentPageJson, makeContentStore } from './content-store';
 import { makeFailures, type FailNext } from './failures';
 import { isAuthorised, LocalTwilioError, readForm, sendError, sendJson } from './http-io';
 import { makeMediaRoutes, type AddedMedia } from './media-routes';
@@ -11,9 +13,10 @@ import { makeMediaStore, type MediaStoreRequest, type NewLocalMedia } from './me
 import { makeMessagesStore, messageJson, type LocalMessage } from './messages-store';
 import { makeStatusCallbacks } from './status-callbacks';
 import { makeVerifyStore } from './verify-store';
+import { makeWhatsAppSwitches } from './whatsapp-switches';
 
 export type { FailNext, LocalEndpoint } from './failures';
-export type { LocalMessage } from './messages-store';
+export type { DeliveryStep, LocalMessage } from './messages-store';
 export type { AddedMedia } from './media-routes';
 export type { MediaStoreRequest, NewLocalMedia } from './media-store';
 
@@ -41,6 +44,10 @@ export type LocalTwilio = {
   addMedia(media: NewLocalMedia): AddedMedia;
   /** Every request to the media store (the redirect target), with whether it carried credentials. */
   mediaStoreRequests(): MediaStoreRequest[];
+  /** As POST /_local/whatsapp-window: while closed, free-form messages to the number end 63016. */
+  setWindow(to: string, open: boolean): void;
+  /** As POST /_local/delivery-errors: later messages to the number end with this code; undefined clears it. */
+  setDeliveryError(to: string, errorCode: number | undefined, status?: 'failed' | 'undelivered'): void;
   reset(): void;
 };
 
@@ -49,10 +56,14 @@ const MESSAGE = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\/([^/]+)\.json$/;
 const VERIFICATIONS = /^\/v2\/Services\/([^/]+)\/Verifications$/;
 const VERIFICATION = /^\/v2\/Services\/([^/]+)\/Verifications\/([^/]+)$/;
 const VERIFICATION_CHECK = /^\/v2\/Services\/([^/]+)\/VerificationCheck$/;
+const CONTENTS = /^\/v1\/Content$/;
+const CONTENT = /^\/v1\/Content\/([^/]+)$/;
 
 export async function startLocalTwilio(options: LocalTwilioOptions): Promise<LocalTwilio> {
   const clock = options.clock ?? systemClock;
-  const messages = makeMessagesStore(clock);
+  const content = makeContentStore({ accountSid: options.accountSid, clock });
+  const messages = makeMessagesStore(clock, content);
+  const switches = makeWhatsAppSwitches(messages);
   const verify = makeVerifyStore(clock, options.onCode);
   const failures = makeFailures();
   const callbacks = makeStatusCallbacks(options.authToken, messages);
@@ -102,6 +113,7 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
     const method = req.method ?? 'GET';
     if (url.pathname.startsWith('/_local/') && method === 'GET') return control(res, url);
     if (url.pathname === '/_local/media' && method === 'POST') return media.register(req, res, url);
+    if (await switches.route(req, res, url)) return;
     if (media.serveStore(req, res, url)) return;
     if (!isAuthorised(req, options.accountSid, options.authToken))
       throw new LocalTwilioError(401, 20003, 'Authentication Error - invalid username');
@@ -144,6 +156,15 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
       const message = messages.get(match[2] ?? '');
       if (message === undefined) throw notFound();
       return sendJson(res, 200, messageJson(message));
+    }
+    if (CONTENTS.test(url.pathname) && method === 'GET') {
+      const pageSize = Math.min(1000, Math.max(1, Number(url.searchParams.get('PageSize') ?? 50) || 50));
+      return sendJson(res, 200, contentPageJson(content.list(), baseUrl, pageSize));
+    }
+    if ((match = CONTENT.exec(url.pathname)) !== null && method === 'GET') {
+      const found = content.get(pathParam(match[1]));
+      if (found === undefined) throw notFound();
+      return sendJson(res, 200, contentJson(found, baseUrl));
     }
     if ((match = VERIFICATIONS.exec(url.pathname)) !== null && method === 'POST') {
       service(match[1]);
@@ -192,6 +213,8 @@ export async function startLocalTwilio(options: LocalTwilioOptions): Promise<Loc
     failNext: (failure) => failures.add(failure),
     addMedia: (input) => media.add(input),
     mediaStoreRequests: () => mediaStore.requests(),
+    setWindow: (to, open) => messages.setWindow(to, open),
+    setDeliveryError: (to, errorCode, status) => messages.setDeliveryError(to, errorCode, status),
     reset() {
       messages.reset();
       verify.reset();

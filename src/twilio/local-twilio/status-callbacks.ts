@@ -1,31 +1,33 @@
 // Delivery status callbacks as Twilio posts them: a signed form to the message's StatusCallback,
-// first "sent" then "delivered". Failures are ignored, as a webhook receiver's outage does not
-// change the message.
+// one per step of the message's delivery: "sent" then "delivered", or one "undelivered"/"failed"
+// with its ErrorCode (a closed WhatsApp window, a delivery error set for the number). Failures to
+// post are ignored, as a webhook receiver's outage does not change the message.
 //
 // Posted with node:http and a keep-alive agent: fetch cost the stand-in several times more CPU
 // per callback, and in a benchmark on one machine that CPU is taken from the service measured.
 import http from 'node:http';
 import https from 'node:https';
 import twilio from 'twilio';
-import type { LocalMessage, MessagesStore } from './messages-store';
-
-type Status = 'sent' | 'delivered';
+import type { DeliveryStep, LocalMessage, MessagesStore } from './messages-store';
 
 export function makeStatusCallbacks(authToken: string, messages: MessagesStore) {
   const inFlight = new Set<Promise<void>>();
   const requests = new Set<http.ClientRequest>();
+  let closing = false;
   const agents = { 'http:': new http.Agent({ keepAlive: true }), 'https:': new https.Agent({ keepAlive: true }) };
 
-  function post(url: string, message: LocalMessage, status: Status): Promise<void> {
-    messages.setStatus(message, status);
+  function post(url: string, message: LocalMessage, step: DeliveryStep): Promise<void> {
+    messages.advance(message, step);
     const params: Record<string, string> = {
       AccountSid: message.accountSid,
       ApiVersion: '2010-04-01',
+      // Twilio sends ErrorCode only when the message failed.
+      ...(step.errorCode !== undefined && { ErrorCode: String(step.errorCode) }),
       From: message.from,
       MessageSid: message.sid,
-      MessageStatus: status,
+      MessageStatus: step.status,
       SmsSid: message.sid,
-      SmsStatus: status,
+      SmsStatus: step.status,
       To: message.to,
     };
     const body = new URLSearchParams(params).toString();
@@ -57,19 +59,30 @@ export function makeStatusCallbacks(authToken: string, messages: MessagesStore) 
   return {
     schedule(message: LocalMessage): void {
       const url = message.statusCallback;
-      if (url === undefined) return;
+      // With nowhere to report to, the message still reaches its end, as Twilio's would.
+      if (url === undefined) {
+        messages.settle(message.sid);
+        return;
+      }
       const run = (async () => {
-        try {
-          await post(url, message, 'sent');
-          await post(url, message, 'delivered');
-        } catch {
-          // The receiver may be down or gone; Twilio does not retry status callbacks either.
+        for (const step of message.steps) {
+          // Once closing, the message still reaches its end, with no more requests.
+          if (closing) {
+            messages.advance(message, step);
+            continue;
+          }
+          try {
+            await post(url, message, step);
+          } catch {
+            // The receiver may be down or gone; Twilio does not retry status callbacks either.
+          }
         }
       })();
       inFlight.add(run);
       void run.finally(() => inFlight.delete(run));
     },
     async close(): Promise<void> {
+      closing = true;
       for (const request of requests) request.destroy();
       await Promise.allSettled([...inFlight]);
       agents['http:'].destroy();

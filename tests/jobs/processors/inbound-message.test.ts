@@ -96,7 +96,7 @@ describe('inbound-message processor', () => {
     expect(user.verifiedAt).not.toBeNull();
 
     expect(await converse(phone, 'SETTINGS')).toBe(
-      texts.settings({ notifications: true, homeStation: undefined, optedOut: false }),
+      texts.settings({ notifications: true, homeStation: undefined, optedOut: false, quietHours: true }),
     );
     expect(await converse(phone, '1')).toBe(texts.notificationsSet(false));
     expect(await converse(phone, 'STOP')).toBe(texts.stopped);

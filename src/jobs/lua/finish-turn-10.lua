@@ -3,9 +3,10 @@
 -- A rerun after a crash either sees the message done or finds everything as it was before it.
 -- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] sender-arrivals,
 -- KEYS[5] conversation, KEYS[6] sender-seq, KEYS[7] inbound-snapshot, KEYS[8] inbound-effects,
--- KEYS[9] message-seq
+-- KEYS[9] message-seq, KEYS[10] last-inbound
 -- ARGV[1] arrival, ARGV[2] lock token, ARGV[3] state json ('' deletes it, '-' keeps it),
--- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s)
+-- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s),
+-- ARGV[8] when the message was received (ms), ARGV[9] WhatsApp's customer-service window (s)
 -- Returns {-1} when the lock was not ours, {0} when the lane did not move, {1} when it moved on,
 -- and {1, sid} when it moved on to a message parked waiting for its turn, to be woken now.
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1} end
@@ -15,6 +16,10 @@ elseif ARGV[3] ~= '-' then
   redis.call('SET', KEYS[5], ARGV[3], 'EX', ARGV[4])
 end
 redis.call('SET', KEYS[3], ARGV[5], 'EX', ARGV[6])
+-- The passenger wrote: free-form messages may reach them until the window closes. A message
+-- handled late (after an outage) never moves the time back.
+local last = tonumber(redis.call('GET', KEYS[10]) or '0')
+if tonumber(ARGV[8]) > last then redis.call('SET', KEYS[10], ARGV[8], 'EX', ARGV[9]) end
 -- A redelivery of this MessageSid keeps its number only as long as the outcome is remembered.
 redis.call('EXPIRE', KEYS[9], ARGV[6])
 local n = tonumber(ARGV[1])
