@@ -32,6 +32,33 @@ export async function queueDelivery(
 }
 
 /**
+ * Keeps an event that cannot be handled, with the reason, for an operator: listed by the internal
+ * API and shown in Bull Board as a failed job (retrying it there replays the event as stored).
+ */
+export async function keepInboundEvent(
+  deps: HandleDeps,
+  event: Parameters<typeof keepEvent>[1] & { source: InboundEventSource },
+): Promise<string> {
+  const kept = await keepEvent(deps.db, event);
+  deps.metrics.inboundEvents.inc({ type: typeLabel(event.eventType), outcome: 'kept' });
+  deps.logger.warn(
+    { source: event.source, streamEntryId: event.streamEntryId, eventId: kept.eventId, reason: kept.reason },
+    'inbound event kept for an operator',
+  );
+  await deps.queues[QUEUE.inboundEventsKept].add(
+    JOB.inboundEventKept,
+    {
+      keptId: kept.id,
+      reason: kept.reason,
+      ...(kept.eventId !== null && { eventId: kept.eventId }),
+      ...(kept.eventType !== null && { eventType: kept.eventType }),
+    },
+    { jobId: `kept-${kept.id}`, attempts: 1 },
+  );
+  return kept.id;
+}
+
+/**
  * Handles an event as received: `envelopeJson` is the envelope's text. `replayOf` names the kept
  * event being replayed; a replay that still cannot be handled is not kept a second time.
  */
@@ -43,10 +70,11 @@ export async function handleInboundEvent(
   const log = deps.logger.child({ source: input.source, streamEntryId: input.streamEntryId });
 
   const keep = async (reason: string, eventId?: string, eventType?: string): Promise<HandledEvent> => {
-    deps.metrics.inboundEvents.inc({ type: typeLabel(eventType), outcome: 'kept' });
-    log.warn({ eventId, eventType, reason }, 'inbound event kept for an operator');
-    if (input.replayOf !== undefined) return { outcome: 'kept', reason };
-    const kept = await keepEvent(deps.db, {
+    if (input.replayOf !== undefined) {
+      deps.metrics.inboundEvents.inc({ type: typeLabel(eventType), outcome: 'kept' });
+      return { outcome: 'kept', reason };
+    }
+    const keptId = await keepInboundEvent(deps, {
       source: input.source,
       ...(input.streamEntryId !== undefined && { streamEntryId: input.streamEntryId }),
       ...(eventId !== undefined && { eventId }),
@@ -54,18 +82,7 @@ export async function handleInboundEvent(
       reason,
       raw: input.envelopeJson,
     });
-    // Shown in Bull Board as a failed job; retrying it there replays the event.
-    await deps.queues[QUEUE.inboundEventsKept].add(
-      JOB.inboundEventKept,
-      {
-        keptId: kept.id,
-        reason: kept.reason,
-        ...(kept.eventId !== null && { eventId: kept.eventId }),
-        ...(kept.eventType !== null && { eventType: kept.eventType }),
-      },
-      { jobId: `kept-${kept.id}`, attempts: 1 },
-    );
-    return { outcome: 'kept', reason, keptId: kept.id };
+    return { outcome: 'kept', reason, keptId };
   };
 
   if (parsed.kind === 'malformed') return keep(parsed.reason, parsed.eventId, parsed.eventType);

@@ -8,9 +8,8 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../deps';
 import { isDependencyOutage, outageWaitMs } from '../jobs/dependency-outage';
-import { keepEvent } from '../repos/inbound-events';
 import { CONSUMER_GROUP } from './event-stream';
-import { handleInboundEvent } from './handle-inbound-event';
+import { handleInboundEvent, keepInboundEvent } from './handle-inbound-event';
 
 export type StreamConsumerOptions = {
   /** Entries read at once. */
@@ -64,19 +63,20 @@ export function startStreamConsumer(
 
   /** Handles one entry; resolves when it may be acknowledged, rejects when it must be tried again. */
   async function handle([id, fields]: Entry): Promise<void> {
-    if (fields === null) return; // trimmed from the stream while pending: nothing left to handle
+    if (!Array.isArray(fields)) return; // trimmed from the stream while pending: nothing left to handle
     const envelopeJson = field(fields, 'envelope');
     try {
       if (envelopeJson === undefined) {
-        await keepEvent(deps.db, {
+        const eventId = field(fields, 'event_id');
+        const eventType = field(fields, 'event_type');
+        await keepInboundEvent(deps, {
           source: 'stream',
           streamEntryId: id,
-          ...(field(fields, 'event_id') !== undefined && { eventId: field(fields, 'event_id') }),
-          ...(field(fields, 'event_type') !== undefined && { eventType: field(fields, 'event_type') }),
+          ...(eventId !== undefined && { eventId }),
+          ...(eventType !== undefined && { eventType }),
           reason: 'stream entry has no envelope field',
           raw: JSON.stringify(Object.fromEntries(pairs(fields))),
         });
-        deps.metrics.inboundEvents.inc({ type: 'other', outcome: 'kept' });
         return;
       }
       await handleInboundEvent(deps, { source: 'stream', envelopeJson, streamEntryId: id });
@@ -84,7 +84,7 @@ export function startStreamConsumer(
       if (isDependencyOutage(error)) throw error;
       // A fault of ours or of this entry that no retry will fix: keep it and move on.
       log.error({ streamEntryId: id, err: (error as Error).message }, 'inbound event failed; kept for an operator');
-      await keepEvent(deps.db, {
+      await keepInboundEvent(deps, {
         source: 'stream',
         streamEntryId: id,
         reason: `handling failed: ${(error as Error).message}`.slice(0, 500),
@@ -132,18 +132,22 @@ export function startStreamConsumer(
       }
     }
     // After a failed batch, this consumer's own unacknowledged entries come first (id 0).
-    const reply = (await reader.call(
-      'XREADGROUP',
-      'GROUP',
-      CONSUMER_GROUP,
-      consumerName,
-      'COUNT',
-      batchSize,
-      ...(pendingFirst ? [] : ['BLOCK', blockMs]),
-      'STREAMS',
-      stream,
-      pendingFirst ? '0' : '>',
-    )) as Array<[string, Entry[]]> | null;
+    const reply = (
+      pendingFirst
+        ? await reader.xreadgroup('GROUP', CONSUMER_GROUP, consumerName, 'COUNT', batchSize, 'STREAMS', stream, '0')
+        : await reader.xreadgroup(
+            'GROUP',
+            CONSUMER_GROUP,
+            consumerName,
+            'COUNT',
+            batchSize,
+            'BLOCK',
+            blockMs,
+            'STREAMS',
+            stream,
+            '>',
+          )
+    ) as Array<[string, Entry[]]> | null;
     return reply?.[0]?.[1] ?? [];
   }
 

@@ -259,6 +259,7 @@ test('the recent list has the last five journeys, newest first, with their date,
     originCrs: 'KGX',
     destinationCrs: 'EDB',
     status: 'received',
+    amountPence: null,
   });
   expect(await listRecentJourneys(t.deps, '00000000-0000-4000-8000-000000000000')).toEqual([]);
 });

@@ -27,7 +27,7 @@ export function makeSendMessageProcessor(deps: Deps & { sendRate: SendRate }) {
       return { dropped: 'opted-out' };
     }
 
-    const sent = await sendOnce(deps, ledger, message);
+    const sent = await sendOnce(deps, ledger, { to: message.to, body: message.body });
     if ('refused' in sent) {
       // Counted by the worker's failure metric (final="true"); the code says why.
       const { status, code } = sent.refused;
