@@ -596,6 +596,14 @@ const RENDER_WITH: Record<string, unknown[][]> = {
     [{ notifications: false, homeStation: undefined, optedOut: false, quietHours: true }],
   ],
   notificationsSet: [[true], [false]],
+  quietHoursSet: [[true], [false]],
+  // Claim updates with the longest values other services may send (the payload schema's limits,
+  // cut as claim-status.ts cuts them).
+  claimEligible: [['RR-7K3F9Q', '£1,000,000.00']],
+  claimNotEligible: [['RR-7K3F9Q']],
+  claimSubmitted: [['RR-7K3F9Q', 'O'.repeat(60), 'C'.repeat(60)]],
+  claimPaid: [['RR-7K3F9Q', '£1,000,000.00']],
+  claimRejected: [['RR-7K3F9Q', 'R'.repeat(300)]],
   homeStationSet: [[LONG_NAME, 'KGX']],
   // The most choices ever offered, each with the longest name in the dataset.
   homeStationChoices: [
