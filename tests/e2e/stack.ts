@@ -20,6 +20,8 @@ export type Stack = {
   redis: Redis;
   prefix: string;
   web: ServiceProcess;
+  /** Where the web process listens. */
+  webUrl: string;
   workers: ServiceProcess[];
   webhooks: WebhookClient;
   /** Starts one more worker process with the same environment. */
@@ -75,6 +77,7 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
     redis,
     prefix,
     web,
+    webUrl: `http://127.0.0.1:${port}`,
     workers,
     webhooks: makeWebhookClient({
       publicBaseUrl: PUBLIC_BASE_URL,
