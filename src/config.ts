@@ -1,6 +1,8 @@
 // Every environment variable the service reads, parsed once at start. A bad value stops the
 // process with one line naming the variable; nothing else in the code reads process.env.
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { TERMS_VERSION_PATTERN } from './events/event-types';
 
 const LOCAL_TWILIO_ACCOUNT_SID = 'AC00000000000000000000000000000000';
 const LOCAL_TWILIO_AUTH_TOKEN = 'local-stand-in-auth-token';
@@ -17,6 +19,9 @@ const optionalUrl = z
   .optional()
   .transform((value) => (value === '' ? undefined : value))
   .pipe(z.url().optional());
+// The form Standard Webhooks gives a secret: "whsec_" and the key, base64-encoded.
+const STANDARD_WEBHOOKS_SECRET = /^whsec_[A-Za-z0-9+/]{24,}={0,2}$/;
+const STANDARD_WEBHOOKS_SECRET_MESSAGE = 'must be a Standard Webhooks secret: whsec_ and base64';
 const booleanFlag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .optional()
@@ -59,16 +64,27 @@ const envSchema = z.object({
   BULL_BOARD_USER: optionalString,
   BULL_BOARD_PASSWORD: optionalString,
   BULL_BOARD_READ_ONLY: booleanFlag,
+  // Adding jobs, editing their data, emptying/obliterating queues and the like (see
+  // src/http/routes/bull-board-dangerous-actions.ts): off unless an operator turns them on.
+  BULL_BOARD_DANGEROUS_ACTIONS: booleanFlag,
   INTERNAL_API_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   METRICS_TOKEN: optionalString,
   // Worker processes have no web server; this port lets Prometheus scrape their job metrics.
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Loopback unless an operator opens it: job metrics are for a scraper on the same host or network.
+  WORKER_METRICS_HOST: z
+    .union([z.ipv4(), z.ipv6(), z.hostname()], 'must be an IP address or host name')
+    .default('127.0.0.1'),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   OUTBOX_TRANSPORT: z.enum(['redis', 'http']).default('redis'),
   OUTBOX_HTTP_URL: optionalUrl,
   OUTBOX_HTTP_SECRET: optionalString,
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   CLAIM_WINDOW_DAYS: z.coerce.number().int().min(1).max(365).default(28),
+  // The terms a YES accepts now, sent in user.registered (claim-dispatcher keeps consent).
+  TERMS_VERSION: z.string().regex(TERMS_VERSION_PATTERN, 'letters, digits and ._- only, up to 32').default('2026-11'),
+  // A number that never finished verification is deleted this many days after it registered.
+  UNVERIFIED_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(7),
   // Claim updates from other RailRepay services: a Redis Stream read by a consumer group, and
   // POST /api/v1/events signed with Standard Webhooks (the route answers 404 without a secret).
   INBOUND_EVENTS_STREAM: z
@@ -76,14 +92,14 @@ const envSchema = z.object({
     .regex(/^[a-zA-Z0-9:_{}.-]{1,100}$/, 'letters, digits and :_{}.- only')
     .default('railrepay:events'),
   INBOUND_EVENTS_SECRET: optionalString.pipe(
-    z
-      .string()
-      .regex(/^whsec_[A-Za-z0-9+/]{24,}={0,2}$/, 'must be a Standard Webhooks secret: whsec_ and base64')
-      .optional(),
+    z.string().regex(STANDARD_WEBHOOKS_SECRET, STANDARD_WEBHOOKS_SECRET_MESSAGE).optional(),
   ),
   // How long a stream entry stays pending with a consumer before another takes it over (a worker
   // killed mid-batch): longer than handling one batch takes.
   INBOUND_EVENTS_CLAIM_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  // The key of the hash that names a sender in Redis keys (no number in a key name). Derived from
+  // TWILIO_AUTH_TOKEN when unset; changing it forgets conversation state and lanes.
+  SENDER_KEY_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   // The approved WhatsApp template for claim updates outside the 24-hour window.
   TWILIO_CONTENT_SID_CLAIM_UPDATE: optionalString.pipe(
     z
@@ -133,10 +149,11 @@ export type Config = {
   redisKeyPrefix: string;
   twilio: TwilioConfig;
   localTwilioPort: number;
-  bullBoard: { user: string; password: string; readOnly: boolean } | undefined;
+  bullBoard: { user: string; password: string; readOnly: boolean; dangerousActions: boolean } | undefined;
   internalApiToken: string | undefined;
   metricsToken: string | undefined;
   workerMetricsPort: number | undefined;
+  workerMetricsHost: string;
   outbox: {
     retentionDays: number;
     transport: 'redis' | 'http';
@@ -145,7 +162,12 @@ export type Config = {
     maxAttempts: number;
   };
   claimWindowDays: number;
+  /** The terms version a YES accepts, carried by user.registered. */
+  termsVersion: string;
+  unverifiedRetentionDays: number;
   inboundEvents: { stream: string; secret: string | undefined; claimIdleMs: number };
+  /** Names senders in Redis keys by a keyed hash of their number. */
+  senderKeySecret: string;
   /** Without it, a claim update outside the 24-hour window is skipped (no-template). */
   claimUpdateContentSid: string | undefined;
   workerConcurrency: number;
@@ -155,6 +177,11 @@ export type Config = {
   verification: { resendCooldownSeconds: number; maxChecks: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 };
+
+/** The sender-key secret when SENDER_KEY_SECRET is unset: every process with the same Twilio token agrees. */
+export function deriveSenderKeySecret(twilioAuthToken: string): string {
+  return createHmac('sha256', twilioAuthToken).update('whatsapp-handler sender keys').digest('hex');
+}
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -185,11 +212,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (e.PUBLIC_BASE_URL === undefined)
       fail('PUBLIC_BASE_URL', 'required in production (webhook signatures are checked against it)');
     if (e.INTERNAL_API_TOKEN === undefined) fail('INTERNAL_API_TOKEN', 'required in production');
+    // Bull Board can retry and remove jobs: its password gets the same rule as INTERNAL_API_TOKEN.
+    if (e.BULL_BOARD_PASSWORD !== undefined && e.BULL_BOARD_PASSWORD.length < 16)
+      fail('BULL_BOARD_PASSWORD', 'must be at least 16 characters in production');
   }
   if (e.OUTBOX_TRANSPORT === 'http' && e.OUTBOX_HTTP_URL === undefined)
     fail('OUTBOX_HTTP_URL', 'required when OUTBOX_TRANSPORT=http');
   if (e.OUTBOX_TRANSPORT === 'http' && e.OUTBOX_HTTP_SECRET === undefined)
     fail('OUTBOX_HTTP_SECRET', 'required when OUTBOX_TRANSPORT=http');
+  // Consumers verify with the Standard Webhooks libraries, which take only this form.
+  if (e.OUTBOX_TRANSPORT === 'http' && !STANDARD_WEBHOOKS_SECRET.test(e.OUTBOX_HTTP_SECRET!))
+    fail('OUTBOX_HTTP_SECRET', `${STANDARD_WEBHOOKS_SECRET_MESSAGE} when OUTBOX_TRANSPORT=http`);
   if ((e.BULL_BOARD_USER === undefined) !== (e.BULL_BOARD_PASSWORD === undefined)) {
     fail(
       e.BULL_BOARD_USER === undefined ? 'BULL_BOARD_USER' : 'BULL_BOARD_PASSWORD',
@@ -217,11 +250,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     localTwilioPort: e.LOCAL_TWILIO_PORT,
     bullBoard:
       e.BULL_BOARD_USER !== undefined && e.BULL_BOARD_PASSWORD !== undefined
-        ? { user: e.BULL_BOARD_USER, password: e.BULL_BOARD_PASSWORD, readOnly: e.BULL_BOARD_READ_ONLY }
+        ? {
+            user: e.BULL_BOARD_USER,
+            password: e.BULL_BOARD_PASSWORD,
+            readOnly: e.BULL_BOARD_READ_ONLY,
+            dangerousActions: e.BULL_BOARD_DANGEROUS_ACTIONS,
+          }
         : undefined,
     internalApiToken: e.INTERNAL_API_TOKEN,
     metricsToken: e.METRICS_TOKEN,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerMetricsHost: e.WORKER_METRICS_HOST,
     outbox: {
       retentionDays: e.OUTBOX_RETENTION_DAYS,
       transport: e.OUTBOX_TRANSPORT,
@@ -230,11 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
     claimWindowDays: e.CLAIM_WINDOW_DAYS,
+    termsVersion: e.TERMS_VERSION,
+    unverifiedRetentionDays: e.UNVERIFIED_RETENTION_DAYS,
     inboundEvents: {
       stream: e.INBOUND_EVENTS_STREAM,
       secret: e.INBOUND_EVENTS_SECRET,
       claimIdleMs: e.INBOUND_EVENTS_CLAIM_IDLE_MS,
     },
+    senderKeySecret: e.SENDER_KEY_SECRET ?? deriveSenderKeySecret(e.TWILIO_AUTH_TOKEN ?? LOCAL_TWILIO_AUTH_TOKEN),
     // The local stand-in serves a claim-update template of its own, so `npm run chat` shows both kinds.
     claimUpdateContentSid:
       e.TWILIO_CONTENT_SID_CLAIM_UPDATE ?? (hasCredentials ? undefined : LOCAL_CLAIM_UPDATE_CONTENT_SID),

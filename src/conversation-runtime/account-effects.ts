@@ -7,14 +7,18 @@ import { UserAlreadyExistsError } from '../errors';
 import { appendEvent } from '../repos/outbox';
 import { createUser, deleteUser, findUserByPhone, lockUserByPhone, markUserVerified, type User } from '../repos/users';
 
-/** Creates the user with user.registered, or returns the existing user unchanged. */
+/**
+ * Creates the user with user.registered, or returns the existing user unchanged. The event carries
+ * the consent (claim-dispatcher keeps it): TERMS_VERSION, accepted when the row was created.
+ */
 export async function registerUser(deps: Deps, phone: string, correlationId: string): Promise<User> {
   let created = false;
   const user = await withTransaction(deps.db, async (client) => {
     const existing = await lockUserByPhone(client, phone);
     if (existing !== undefined) return existing;
     const inserted = await createUser(client, { phoneNumber: phone });
-    await appendEvent(client, userRegistered({ userId: inserted.id, correlationId }));
+    const consent = { termsVersion: deps.config.termsVersion, termsAcceptedAt: inserted.createdAt };
+    await appendEvent(client, userRegistered({ userId: inserted.id, ...consent, correlationId }));
     created = true;
     return inserted;
   }).catch(async (error: unknown) => {
@@ -49,9 +53,12 @@ export async function deleteUserData(deps: Deps, phone: string, correlationId: s
     const current = await lockUserByPhone(client, phone);
     if (current === undefined) return false;
     await deleteUser(client, current.id);
-    await appendEvent(client, userDeleted({ userId: current.id, correlationId }));
+    await appendEvent(client, userDeleted({ userId: current.id, reason: 'user_request', correlationId }));
     return true;
   });
-  if (deleted) await wakeOutboxRelay(deps.queues);
+  if (deleted) {
+    deps.metrics.usersDeleted.inc({ reason: 'user_request' });
+    await wakeOutboxRelay(deps.queues);
+  }
   return deleted;
 }

@@ -7,7 +7,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Deps } from '../deps';
 import { decide } from '../conversation/decide';
 import type { ConversationContext, ConversationInput, ConversationState, Effect } from '../conversation/types';
-import type { InboundMessageJob } from '../jobs/queues';
+import type { InboundMessage } from '../jobs/queues';
 import { sendOnce } from '../outbound/send-once';
 import type { SendRate } from '../outbound/send-rate';
 import { maskPhone } from '../phone';
@@ -47,7 +47,7 @@ function requireUser(context: ConversationContext): { id: string } {
 export function makeConverse(deps: TurnDeps) {
   /** Returns the state to keep (undefined: forget the sender). */
   return async function converse(
-    message: InboundMessageJob,
+    message: InboundMessage,
     phone: string,
     snapshot: ConversationSnapshot,
     effects: TurnEffects,

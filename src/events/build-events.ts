@@ -1,9 +1,9 @@
 // Builders the code that changes state calls inside its transaction:
-//   await appendEvent(client, userRegistered({ userId, correlationId }));
+//   await appendEvent(client, userVerified({ userId, correlationId }));
 // Each validates its payload against the catalog, so a malformed event fails the transaction
 // that would have written it instead of reaching consumers.
 import type { NewOutboxEvent } from '../repos/outbox';
-import { EVENT_CATALOG, EVENT_TYPE, type EventType } from './event-types';
+import { EVENT_CATALOG, EVENT_TYPE, type EventType, type UserDeletedReason } from './event-types';
 
 /** The inbound MessageSid (or other request id) that caused the change, when there is one. */
 type Correlation = { correlationId?: string | null | undefined };
@@ -21,8 +21,23 @@ function build(eventType: EventType, aggregateId: string, payload: unknown, corr
   return event;
 }
 
-export function userRegistered(input: { userId: string } & Correlation): NewOutboxEvent {
-  return build(EVENT_TYPE.userRegistered, input.userId, { user_id: input.userId }, input.correlationId);
+/**
+ * Consent travels with the event (claim-dispatcher owns terms acceptance; no terms columns here):
+ * the terms version accepted and when, which is the user row's created_at.
+ */
+export function userRegistered(
+  input: { userId: string; termsVersion: string; termsAcceptedAt: Date } & Correlation,
+): NewOutboxEvent {
+  return build(
+    EVENT_TYPE.userRegistered,
+    input.userId,
+    {
+      user_id: input.userId,
+      terms_version: input.termsVersion,
+      terms_accepted_at: input.termsAcceptedAt.toISOString(),
+    },
+    input.correlationId,
+  );
 }
 
 export function userVerified(input: { userId: string } & Correlation): NewOutboxEvent {
@@ -40,9 +55,14 @@ export function userPreferencesUpdated(
   );
 }
 
-/** No PII: consumers erase what they hold for this user id. */
-export function userDeleted(input: { userId: string } & Correlation): NewOutboxEvent {
-  return build(EVENT_TYPE.userDeleted, input.userId, { user_id: input.userId }, input.correlationId);
+/** No PII: consumers erase what they hold for this user id, whatever the reason. */
+export function userDeleted(input: { userId: string; reason: UserDeletedReason } & Correlation): NewOutboxEvent {
+  return build(
+    EVENT_TYPE.userDeleted,
+    input.userId,
+    { user_id: input.userId, reason: input.reason },
+    input.correlationId,
+  );
 }
 
 /**

@@ -16,7 +16,18 @@ export type EventType = (typeof EVENT_TYPE)[keyof typeof EVENT_TYPE];
 
 const crs = z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter CRS code');
 
-export const userRegisteredPayload = z.strictObject({ user_id: z.uuid() });
+/**
+ * A terms version as TERMS_VERSION names it (such as 2026-11): claim-dispatcher owns terms
+ * acceptance, so user.registered tells it which version the passenger said YES to.
+ */
+export const TERMS_VERSION_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+
+export const userRegisteredPayload = z.strictObject({
+  user_id: z.uuid(),
+  terms_version: z.string().regex(TERMS_VERSION_PATTERN, 'must be a terms version such as 2026-11'),
+  /** When the YES was handled: the user row's created_at, in UTC with Z. */
+  terms_accepted_at: z.iso.datetime(),
+});
 export const userVerifiedPayload = z.strictObject({ user_id: z.uuid() });
 export const userPreferencesUpdatedPayload = z.strictObject({
   user_id: z.uuid(),
@@ -24,7 +35,10 @@ export const userPreferencesUpdatedPayload = z.strictObject({
   // Preference values are small scalars (flags, CRS codes): see src/preferences/registry.ts.
   value: z.union([z.boolean(), z.string().max(100), z.number(), z.null()]),
 });
-export const userDeletedPayload = z.strictObject({ user_id: z.uuid() });
+/** Why a user was deleted: the passenger's DELETE MY DATA, or a number never verified in time. */
+export const USER_DELETED_REASONS = ['user_request', 'unverified_expired'] as const;
+export type UserDeletedReason = (typeof USER_DELETED_REASONS)[number];
+export const userDeletedPayload = z.strictObject({ user_id: z.uuid(), reason: z.enum(USER_DELETED_REASONS) });
 /** A journey's short reference: RR- and six characters of Crockford's base32 without I, L, O, U. */
 export const JOURNEY_REFERENCE_PATTERN = /^RR-[0-9A-HJKMNP-TV-Z]{6}$/;
 /**

@@ -3,6 +3,7 @@
 import type { RequestListener } from 'node:http';
 import express, { type Express } from 'express';
 import type { Deps } from '../deps';
+import { maskPhonesInPath } from '../phone';
 import { makeBullBoardRouter } from './routes/bull-board';
 import { makeHealthRouter, type Readiness } from './routes/health';
 import { makeInboundEventsRouter } from './routes/inbound-events';
@@ -71,7 +72,9 @@ function installNotFound(app: Express, deps: Deps): void {
   app.use((_req, res) => void res.status(404).json({ code: 'NOT_FOUND', message: 'not found' }));
   const onError: express.ErrorRequestHandler = (error, req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status < 500 ? error.status : 500;
-    if (status === 500) deps.logger.error({ err: String(error?.message), path: req.path }, 'unhandled request error');
+    if (status === 500) {
+      deps.logger.error({ err: String(error?.message), path: maskPhonesInPath(req.path) }, 'unhandled request error');
+    }
     res
       .status(status)
       .json(

@@ -1,7 +1,9 @@
 // The fields of Twilio's inbound WhatsApp and status-callback webhooks the service relies on.
 // Unknown fields are ignored: Twilio adds fields over time.
 import { z } from 'zod';
-import type { InboundMessageJob, MessageStatusJob } from '../jobs/queues';
+import type { TwilioConfig } from '../config';
+import type { InboundMessage, MessageStatusJob } from '../jobs/queues';
+import { onTwilioApiOrigin, twilioApiOrigin } from '../tickets/twilio-media-url';
 
 const MAX_MEDIA = 10;
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/, 'must be whatsapp:+E164');
@@ -21,19 +23,26 @@ const mediaContentType = z
   .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type')
   .max(255);
 
-/** Parses Twilio's form into the inbound job payload, or returns a one-line reason. */
+/**
+ * Parses Twilio's form into the inbound job payload, or returns a one-line reason. Media must be
+ * on Twilio's API origin (TWILIO_API_BASE_URL's when set, as for the local stand-in).
+ */
 export function parseInboundWebhook(
   form: Record<string, string>,
   receivedAt: Date,
-): { ok: true; job: InboundMessageJob } | { ok: false; reason: string } {
+  twilio: Pick<TwilioConfig, 'apiBaseUrl'>,
+): { ok: true; job: InboundMessage } | { ok: false; reason: string } {
   const parsed = inboundFields.safeParse(form);
   if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
   const fields = parsed.data;
-  const media: InboundMessageJob['media'] = [];
+  const media: InboundMessage['media'] = [];
   for (let i = 0; i < fields.NumMedia; i++) {
     const url = z.url().safeParse(form[`MediaUrl${i}`]);
     const contentType = mediaContentType.safeParse(form[`MediaContentType${i}`]);
     if (!url.success) return { ok: false, reason: `MediaUrl${i}: must be a URL` };
+    if (!onTwilioApiOrigin(twilio, url.data)) {
+      return { ok: false, reason: `MediaUrl${i}: must be on ${twilioApiOrigin(twilio)}` };
+    }
     if (!contentType.success) return { ok: false, reason: `MediaContentType${i}: must be a MIME type` };
     media.push({ url: url.data, contentType: contentType.data });
   }
@@ -70,7 +79,7 @@ const statusFields = z.object({
 export function parseStatusWebhook(
   form: Record<string, string>,
   receivedAt: Date,
-): { ok: true; job: MessageStatusJob } | { ok: false; reason: string } {
+): { ok: true; job: Omit<MessageStatusJob, 'sealedTo'> & { to?: string } } | { ok: false; reason: string } {
   const parsed = statusFields.safeParse(form);
   if (!parsed.success) return { ok: false, reason: describe(parsed.error) };
   return {

@@ -12,6 +12,7 @@ export const QUEUE = {
   outboxRetention: 'outbox-retention',
   proactive: 'proactive-messages',
   inboundEventsKept: 'inbound-events-kept',
+  userRetention: 'user-retention',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
@@ -26,12 +27,13 @@ export const JOB = {
   outboxEventParked: 'outbox-event-parked',
   deliverClaimUpdates: 'deliver-claim-updates',
   inboundEventKept: 'inbound-event-kept',
+  purgeUnverifiedUsers: 'purge-unverified-users',
 } as const;
 
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
 const messageSid = z.string().regex(/^(SM|MM|IM)[0-9a-fA-F]{32}$/);
 
-/** One inbound WhatsApp message, as the webhook accepted it. */
+/** One inbound WhatsApp message, as the webhook accepted it (held sealed in the job). */
 export const inboundMessageSchema = z.object({
   messageSid,
   from: whatsAppAddress,
@@ -41,15 +43,29 @@ export const inboundMessageSchema = z.object({
   media: z.array(z.object({ url: z.url(), contentType: z.string().max(255) })).max(10),
   receivedAt: z.iso.datetime(),
 });
-export type InboundMessageJob = z.infer<typeof inboundMessageSchema>;
+export type InboundMessage = z.infer<typeof inboundMessageSchema>;
+
+/**
+ * The inbound job as stored in Redis and shown in Bull Board: the message itself is sealed
+ * (src/jobs/job-seal.ts), so no number, text or code is readable there at any moment. `sender` is
+ * the keyed hash that names the sender in keys; `from` is the number masked, for operators.
+ */
+export const inboundMessageJobSchema = z.object({
+  messageSid,
+  sender: z.string().max(64),
+  from: z.string().max(32),
+  receivedAt: z.iso.datetime(),
+  sealed: z.string().max(64 * 1024),
+});
+export type InboundMessageJob = z.infer<typeof inboundMessageJobSchema>;
 
 /** Twilio's delivery status callback for a message we sent. */
 export const messageStatusSchema = z.object({
   messageSid,
   messageStatus: z.string().max(32),
   errorCode: z.string().max(16).optional(),
-  /** The recipient, kept only for failures (the job is removed once handled). */
-  to: whatsAppAddress.optional(),
+  /** The recipient, sealed (src/jobs/job-seal.ts): a failure may mark the number unreachable. */
+  sealedTo: z.string().max(512).optional(),
   receivedAt: z.iso.datetime(),
 });
 export type MessageStatusJob = z.infer<typeof messageStatusSchema>;
@@ -66,7 +82,16 @@ export const sendMessageSchema = z.object({
   proactive: z.boolean().default(false),
   correlationId: z.string().max(64).optional(),
 });
-export type SendMessageJob = z.infer<typeof sendMessageSchema>;
+export type SendMessage = z.infer<typeof sendMessageSchema>;
+
+/** The outbound job as stored: the message sealed like an inbound one, the recipient masked. */
+export const sendMessageJobSchema = z.object({
+  recipient: z.string().max(32),
+  sender: z.string().max(64),
+  idempotencyKey: z.string().max(128),
+  sealed: z.string().max(16 * 1024),
+});
+export type SendMessageJob = z.infer<typeof sendMessageJobSchema>;
 
 /** Write one preference and its user.preferences_updated event in one transaction. */
 export const updatePreferenceSchema = z.object({
@@ -84,6 +109,8 @@ export type UpdatePreferenceJob = z.infer<typeof updatePreferenceSchema>;
 
 export const relayOutboxSchema = z.object({}).passthrough();
 export const purgeOutboxSchema = z.object({}).passthrough();
+/** A run of unverified-user retention (src/users/unverified-retention.ts): no data, ids stay in Postgres. */
+export const purgeUnverifiedUsersSchema = z.object({}).passthrough();
 
 /**
  * Shows a parked outbox event in Bull Board as a failed job; retrying that job there un-parks the

@@ -1,5 +1,8 @@
 // The service's own Redis keys (BullMQ keeps its own under the same prefix), each with how long
 // it lives. Per-message keys last only as long as a redelivery or a crash recovery can need them.
+// No key name holds a phone number: a sender is named by a keyed hash of their number
+// (senderId), so a listing of Redis keys, or Bull Board, shows nobody's number.
+import { createHmac } from 'node:crypto';
 export const DEFAULT_KEY_TTL_SECONDS = {
   /** Conversation state: 24 h after the sender's last message (the product's rule). */
   conversation: 24 * 3600,
@@ -34,9 +37,35 @@ export type KeyTtlSeconds = typeof DEFAULT_KEY_TTL_SECONDS;
 /** How many recent SIDs per recipient are remembered: a recovering send looks at the last 20. */
 export const SENT_TO_LIMIT = 50;
 
+/** Used when no secret is configured (tests); deployments derive theirs (src/config.ts). */
+export const DEFAULT_SENDER_KEY_SECRET = 'whatsapp-handler-sender-key';
+
+// Hashing is cheap, but a turn names a sender's keys several times: remember recent senders.
+const SENDER_ID_CACHE_LIMIT = 10_000;
+
+/** A sender's identity in key names: HMAC-SHA256 of the number, 20 bytes in base64url. */
+export function makeSenderId(secret: string): (phone: string) => string {
+  const cache = new Map<string, string>();
+  return (phone) => {
+    let id = cache.get(phone);
+    if (id === undefined) {
+      id = createHmac('sha256', secret).update(phone).digest().subarray(0, 20).toString('base64url');
+      if (cache.size >= SENDER_ID_CACHE_LIMIT) cache.clear();
+      cache.set(phone, id);
+    }
+    return id;
+  };
+}
+
 /** The keys under `prefix`, with their TTLs (`ttl`); a finished message's keys may be given a shorter life. */
-export function redisKeys(prefix: string, options: { finishedMessageTtlSeconds?: number } = {}) {
+export function redisKeys(
+  prefix: string,
+  options: { finishedMessageTtlSeconds?: number; senderKeySecret?: string } = {},
+) {
   const finished = options.finishedMessageTtlSeconds;
+  const sender = makeSenderId(options.senderKeySecret ?? DEFAULT_SENDER_KEY_SECRET);
+  // A WhatsApp address ("whatsapp:+44...") names the same sender as its number.
+  const senderOfAddress = (address: string) => sender(address.replace(/^whatsapp:/, ''));
   const ttl: KeyTtlSeconds =
     finished === undefined
       ? DEFAULT_KEY_TTL_SECONDS
@@ -49,20 +78,22 @@ export function redisKeys(prefix: string, options: { finishedMessageTtlSeconds?:
         };
   return {
     ttl,
+    /** The keyed hash naming a sender in keys (never the number itself). */
+    senderId: sender,
     /** Conversation state of one sender. */
-    conversation: (phone: string) => `${prefix}:conversation:${phone}`,
+    conversation: (phone: string) => `${prefix}:conversation:${sender(phone)}`,
     /** Arrival order of one sender's messages. */
-    senderSequence: (phone: string) => `${prefix}:sender-seq:${phone}`,
+    senderSequence: (phone: string) => `${prefix}:sender-seq:${sender(phone)}`,
     /** The arrival number given to one MessageSid. */
     messageSequence: (messageSid: string) => `${prefix}:message-seq:${messageSid}`,
     /** The next arrival number a sender's worker may process. */
-    senderNext: (phone: string) => `${prefix}:sender-next:${phone}`,
+    senderNext: (phone: string) => `${prefix}:sender-next:${sender(phone)}`,
     /** Held while one of the sender's messages is being processed (ms TTL, renewed). */
-    senderLock: (phone: string) => `${prefix}:sender-lock:${phone}`,
+    senderLock: (phone: string) => `${prefix}:sender-lock:${sender(phone)}`,
     /** Arrival number -> MessageSid of a sender's messages not yet processed (hash). */
-    senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${phone}`,
+    senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${sender(phone)}`,
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
-    senderGaps: (phone: string) => `${prefix}:sender-gaps:${phone}`,
+    senderGaps: (phone: string) => `${prefix}:sender-gaps:${sender(phone)}`,
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
     inboundDone: (messageSid: string) => `${prefix}:inbound-done:${messageSid}`,
     /** The state and context one turn was first decided with, so a retry decides alike. */
@@ -74,9 +105,9 @@ export function redisKeys(prefix: string, options: { finishedMessageTtlSeconds?:
     /** When a queued send with this idempotency key last started talking to Twilio (ms). */
     sendAttempt: (idempotencyKey: string) => `${prefix}:send-attempt:${idempotencyKey}`,
     /** Message SIDs already accounted for per recipient (sorted set by time, bounded). */
-    sentTo: (address: string) => `${prefix}:sent-recent:${address}`,
+    sentTo: (address: string) => `${prefix}:sent-recent:${senderOfAddress(address)}`,
     /** When the sender last wrote (ms): WhatsApp's 24-hour window for free-form messages. */
-    lastInbound: (phone: string) => `${prefix}:last-inbound:${phone}`,
+    lastInbound: (phone: string) => `${prefix}:last-inbound:${sender(phone)}`,
     /** The global send rate's next free slot (GCRA). */
     sendRate: () => `${prefix}:send-rate`,
     /** Set once a delivery status of one outbound message has been counted. */

@@ -15,6 +15,8 @@ import { makeSendMessageProcessor } from './processors/send-message';
 import { makeUpdatePreferenceProcessor } from './processors/update-preference';
 import { makeDeliverClaimUpdatesProcessor } from './processors/deliver-claim-updates';
 import { makeInboundEventKeptProcessor } from './processors/inbound-event-kept';
+import { makePurgeUnverifiedUsersProcessor } from './processors/purge-unverified-users';
+import { installUserRetentionSchedule } from '../users/unverified-retention';
 
 // A crashed worker's inbound and outbound jobs go back to the queue within ~15 s instead of the
 // default ~60 s: BullMQ renews the lock every half lockDuration while the process is alive.
@@ -54,6 +56,8 @@ export type StartWorkersOptions = {
   outbox?: OutboxWorkersOptions;
   /** Start only these queues' Workers (tests of one part; a process dedicated to some queues). */
   queues?: readonly QueueName[];
+  /** How often unverified users past UNVERIFIED_RETENTION_DAYS are purged (defaults to hourly). */
+  userRetentionEveryMs?: number;
 };
 
 export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): WorkerHandle {
@@ -91,9 +95,21 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
     { queue: QUEUE.inboundEventsKept, processor: makeInboundEventKeptProcessor(deps), options: ONE_AT_A_TIME },
     { queue: QUEUE.outboxRelay, processor: outbox.relay, options: ONE_AT_A_TIME },
     { queue: QUEUE.outboxRetention, processor: outbox.purge, options: ONE_AT_A_TIME },
+    {
+      queue: QUEUE.userRetention,
+      processor: makePurgeUnverifiedUsersProcessor({ ...deps, retentionDays: deps.config.unverifiedRetentionDays }),
+      options: ONE_AT_A_TIME,
+    },
   ];
 
   const chosen = table.filter(({ queue }) => options.queues?.includes(queue) ?? true);
+  // Installed by the processes that run the queue; a fixed id keeps it one schedule however many.
+  const userRetentionSchedule = chosen.some(({ queue }) => queue === QUEUE.userRetention)
+    ? installUserRetentionSchedule(deps.queues[QUEUE.userRetention], options.userRetentionEveryMs)
+    : Promise.resolve();
+  userRetentionSchedule.catch((error: Error) =>
+    deps.logger.error({ err: error.message }, 'user retention schedule not installed'),
+  );
   const workers = chosen.map(({ queue, processor, options: extra }) => {
     const worker = new Worker(queue, processor, {
       // The queues' connection: deps.redis auto-pipelines, which BullMQ's blocking reads must not.
@@ -111,6 +127,9 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       if (queue === QUEUE.outboxRelay || queue === QUEUE.outboxRetention) {
         deps.logger.error({ queue, jobId: job?.id, err: error.message }, 'outbox job failed');
       }
+      if (queue === QUEUE.userRetention) {
+        deps.logger.error({ queue, jobId: job?.id, err: error.message }, 'user retention job failed');
+      }
     });
     return worker;
   });
@@ -118,7 +137,7 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
   return {
     workers,
     async ready() {
-      await Promise.all([outbox.schedules, ...workers.map((w) => w.waitUntilReady())]);
+      await Promise.all([outbox.schedules, userRetentionSchedule, ...workers.map((w) => w.waitUntilReady())]);
     },
     async close() {
       // Jobs still running at a deadline are left to BullMQ's stalled-job recovery elsewhere.

@@ -43,7 +43,10 @@ export function buildDeps(
     db,
     redis,
     queues,
-    keys: redisKeys(config.redisKeyPrefix, { finishedMessageTtlSeconds: config.finishedMessageTtlSeconds }),
+    keys: redisKeys(config.redisKeyPrefix, {
+      finishedMessageTtlSeconds: config.finishedMessageTtlSeconds,
+      senderKeySecret: config.senderKeySecret,
+    }),
     twilio: options.twilio ?? makeTwilioGateway(config.twilio),
     logger,
     clock: systemClock,

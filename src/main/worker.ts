@@ -1,8 +1,10 @@
 // Composition root of the worker process: every BullMQ Worker and Job Scheduler. Run as many
 // of these as load needs; ordering and the single retention schedule do not depend on one.
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import { loadConfig } from '../config';
+import { hasBearerToken } from '../http/middleware/require-bearer-token';
 import { startStreamConsumer } from '../inbound-events/stream-consumer';
 import { startWorkers } from '../jobs/register';
 import { observeWorker } from '../observability/metrics';
@@ -10,8 +12,13 @@ import type { BuiltDeps } from './build-deps';
 import { buildDeps } from './build-deps';
 import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
 
-/** Starts every worker; returns the shutdown steps that let running jobs finish. */
-export async function startWorkerProcess(deps: BuiltDeps): Promise<{ stop: ShutdownStep[] }> {
+/**
+ * Starts every worker; returns the shutdown steps that let running jobs finish, and where the
+ * metrics server listens when WORKER_METRICS_PORT is set.
+ */
+export async function startWorkerProcess(
+  deps: BuiltDeps,
+): Promise<{ stop: ShutdownStep[]; metricsAddress?: AddressInfo }> {
   const handle = startWorkers(deps);
   for (const worker of handle.workers) observeWorker(worker, deps.metrics);
   await handle.ready();
@@ -22,19 +29,36 @@ export async function startWorkerProcess(deps: BuiltDeps): Promise<{ stop: Shutd
     { name: 'events stream', run: () => consumer.stop() },
     { name: 'workers', run: () => handle.close() },
   ];
-  if (deps.config.workerMetricsPort !== undefined) {
-    const server = await serveMetrics(deps.metrics.registry, deps.config.workerMetricsPort);
-    deps.logger.info({ port: portOf(server) }, `worker metrics on port ${portOf(server)}`);
-    stop.push({ name: 'metrics server', run: () => new Promise((resolve) => server.close(resolve)) });
-  }
-  return { stop };
+  if (deps.config.workerMetricsPort === undefined) return { stop };
+  const server = await serveMetrics(deps.metrics.registry, {
+    port: deps.config.workerMetricsPort,
+    host: deps.config.workerMetricsHost,
+    token: deps.config.metricsToken,
+  });
+  const address = server.address() as AddressInfo;
+  deps.logger.info(
+    { host: address.address, port: address.port, tokenRequired: deps.config.metricsToken !== undefined },
+    `worker metrics on ${address.address} port ${address.port}`,
+  );
+  stop.push({ name: 'metrics server', run: () => new Promise((resolve) => server.close(resolve)) });
+  return { stop, metricsAddress: address };
 }
 
-/** GET /metrics for Prometheus; nothing else. */
-function serveMetrics(registry: Registry, port: number): Promise<Server> {
+export type MetricsServerOptions = { port: number; host: string; token: string | undefined };
+
+/**
+ * GET /metrics for Prometheus; nothing else. With a token it asks for it as the web's /metrics
+ * does (Authorization: Bearer, compared in constant time).
+ */
+export function serveMetrics(registry: Registry, options: MetricsServerOptions): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') {
       res.writeHead(404).end();
+      return;
+    }
+    if (options.token !== undefined && !hasBearerToken(req.headers.authorization, options.token)) {
+      const body = JSON.stringify({ code: 'UNAUTHORIZED', message: 'a valid bearer token is required' });
+      res.writeHead(401, { 'www-authenticate': 'Bearer', 'content-type': 'application/json' }).end(body);
       return;
     }
     registry.metrics().then(
@@ -42,12 +66,13 @@ function serveMetrics(registry: Registry, port: number): Promise<Server> {
       () => res.writeHead(500).end(),
     );
   });
-  return new Promise((resolve) => server.listen(port, () => resolve(server)));
-}
-
-function portOf(server: Server): number {
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : 0;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }
 
 if (require.main === module) {

@@ -12,6 +12,7 @@ export type Metrics = {
   deliveryStatus: Counter<'status'>;
   inboundEvents: Counter<'type' | 'outcome'>;
   claimNotifications: Counter<'outcome' | 'reason' | 'sent_as'>;
+  usersDeleted: Counter<'reason'>;
 };
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -58,6 +59,12 @@ export function makeMetrics(): Metrics {
       name: 'whatsapp_claim_notifications_total',
       help: 'Claim-update messages: sent (as text or template) or skipped, with the reason',
       labelNames: ['outcome', 'reason', 'sent_as'],
+      registers: [registry],
+    }),
+    usersDeleted: new Counter({
+      name: 'whatsapp_users_deleted_total',
+      help: 'Users deleted, by reason: user_request (DELETE MY DATA) or unverified_expired (retention)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
   };

@@ -2,9 +2,12 @@
 // base64(HMAC-SHA256(key, `${webhook-id}.${webhook-timestamp}.${body}`)), sent as "v1,<sig>".
 import { createHmac } from 'node:crypto';
 
-/** A "whsec_<base64>" secret carries its key base64-encoded (the spec's form); any other string is used as is. */
+const SECRET_PREFIX = 'whsec_';
+
+/** The key a "whsec_<base64>" secret carries, base64-encoded; config accepts secrets of this form only. */
 export function signingKey(secret: string): Buffer {
-  return secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret);
+  if (!secret.startsWith(SECRET_PREFIX)) throw new Error('a Standard Webhooks secret starts with whsec_');
+  return Buffer.from(secret.slice(SECRET_PREFIX.length), 'base64');
 }
 
 export function signWebhook(secret: string, id: string, timestampSeconds: number, body: string): string {

@@ -120,3 +120,8 @@ export async function markKeptEventReplayed(db: Queryable, id: string): Promise<
   );
   return rowCount === 1;
 }
+
+/** A replay that could not handle it after all: the kept event is open again. */
+export async function reopenKeptEvent(db: Queryable, id: string): Promise<void> {
+  await db.query(`update whatsapp_handler.inbound_events_kept set replayed_at = null where id = $1::uuid`, [id]);
+}

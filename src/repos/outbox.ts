@@ -75,6 +75,26 @@ export async function appendEvent(db: Queryable, event: NewOutboxEvent): Promise
   return { id };
 }
 
+/** Appends several events in one statement (a batch of changes in one transaction). */
+export async function appendEvents(db: Queryable, events: readonly NewOutboxEvent[]): Promise<{ ids: string[] }> {
+  if (events.length === 0) return { ids: [] };
+  const ids = events.map(() => randomUUID());
+  await db.query(
+    `insert into whatsapp_handler.outbox_events
+       (id, aggregate_type, aggregate_id, event_type, payload, correlation_id)
+     select * from unnest($1::uuid[], $2::varchar[], $3::uuid[], $4::varchar[], $5::jsonb[], $6::varchar[])`,
+    [
+      ids,
+      events.map((event) => event.aggregateType),
+      events.map((event) => event.aggregateId),
+      events.map((event) => event.eventType),
+      events.map((event) => JSON.stringify(event.payload)),
+      events.map((event) => event.correlationId ?? null),
+    ],
+  );
+  return { ids };
+}
+
 /**
  * Locks up to `limit` due events, oldest first, for publishing. Must run inside a transaction;
  * the locks last until it ends. Only the oldest unpublished event of each aggregate is eligible,

@@ -85,6 +85,27 @@ export async function deleteUser(db: Queryable, id: string): Promise<boolean> {
   return rowCount === 1;
 }
 
+/**
+ * Deletes up to `limit` users who never verified and registered more than `days` days ago, by the
+ * database's clock, oldest first; returns their ids. Rows another transaction holds (a code being
+ * checked right now) are skipped, not waited for. Preferences, journeys and ticket files cascade.
+ */
+export async function deleteUnverifiedOlderThan(db: Queryable, days: number, limit: number): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `with expired as (
+       select id from whatsapp_handler.users
+        where verified_at is null and created_at < now() - make_interval(days => $1::int)
+        order by created_at
+        limit $2::int
+        for update skip locked
+     )
+     delete from whatsapp_handler.users as u using expired where u.id = expired.id
+     returning u.id`,
+    [days, limit],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Reads and row-locks a user until the transaction ends; undefined when no such user exists. */
 export async function lockUserById(db: Queryable, id: string): Promise<User | undefined> {
   const { rows } = await db.query<UserRow>(

@@ -18,20 +18,31 @@ export function twilioApiOrigin(twilio: Pick<TwilioConfig, 'apiBaseUrl'>): strin
   return new URL(twilio.apiBaseUrl ?? TWILIO_API_ORIGIN).origin;
 }
 
-/** The media resource a URL names, or undefined when it is not one of our account's on the API origin. */
-export function parseTwilioMediaUrl(
-  twilio: Pick<TwilioConfig, 'accountSid' | 'apiBaseUrl'>,
-  raw: string,
-): TwilioMediaUrl | undefined {
+/**
+ * The URL when it is on the API origin with no credentials in it, else undefined. The webhook
+ * checks this much before queueing a message: a javascript:, file: or metadata-service URL
+ * never reaches a job.
+ */
+export function onTwilioApiOrigin(twilio: Pick<TwilioConfig, 'apiBaseUrl'>, raw: string): URL | undefined {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return undefined;
   }
-  if (url.origin !== twilioApiOrigin(twilio)) return undefined;
-  // Twilio's MediaUrl has no credentials, query or fragment; one that does was not written by Twilio.
-  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') return undefined;
+  if (url.origin !== twilioApiOrigin(twilio) || url.username !== '' || url.password !== '') return undefined;
+  return url;
+}
+
+/** The media resource a URL names, or undefined when it is not one of our account's on the API origin. */
+export function parseTwilioMediaUrl(
+  twilio: Pick<TwilioConfig, 'accountSid' | 'apiBaseUrl'>,
+  raw: string,
+): TwilioMediaUrl | undefined {
+  const url = onTwilioApiOrigin(twilio, raw);
+  if (url === undefined) return undefined;
+  // Twilio's MediaUrl has no query or fragment either; one that does was not written by Twilio.
+  if (url.search !== '' || url.hash !== '') return undefined;
   const match = MEDIA_PATH.exec(url.pathname);
   if (match === null || match[1] !== twilio.accountSid) return undefined;
   return { url, messageSid: match[2]!, mediaSid: match[3]! };

@@ -27,8 +27,25 @@ describe('account effects', () => {
     const second = await registerUser(t.deps, PHONE, SID);
 
     expect(second.id).toBe(first.id);
+    expect((await events()).map((e) => e.event_type)).toEqual(['user.registered']);
+  });
+
+  it('user.registered carries TERMS_VERSION and, as terms_accepted_at, the user row created_at', async () => {
+    await t.close();
+    t = await makeTestDeps(makeFakeTwilio(), { env: { TERMS_VERSION: '2027-03b' } });
+
+    const user = await registerUser(t.deps, PHONE, SID);
+
+    const { rows } = await t.deps.db.query<{ created_at: Date }>(
+      `select created_at from whatsapp_handler.users where id = $1::uuid`,
+      [user.id],
+    );
     expect(await events()).toEqual([
-      { event_type: 'user.registered', payload: { user_id: first.id }, correlation_id: SID },
+      {
+        event_type: 'user.registered',
+        payload: { user_id: user.id, terms_version: '2027-03b', terms_accepted_at: rows[0]!.created_at.toISOString() },
+        correlation_id: SID,
+      },
     ]);
   });
 
@@ -49,7 +66,7 @@ describe('account effects', () => {
     expect(verifiedAt).not.toBeNull();
     expect((await findUserByPhone(t.deps.db, PHONE))!.verifiedAt).toEqual(verifiedAt);
     expect((await events()).map((e) => [e.event_type, e.payload])).toEqual([
-      ['user.registered', { user_id: user.id }],
+      ['user.registered', expect.objectContaining({ user_id: user.id })],
       ['user.verified', { user_id: user.id }],
     ]);
   });
@@ -66,6 +83,13 @@ describe('account effects', () => {
     expect(await findUserByPhone(t.deps.db, PHONE)).toBeUndefined();
     const all = await events();
     expect(all.map((e) => e.event_type)).toEqual(['user.registered', 'user.deleted']);
+    expect(all[1]).toEqual({
+      event_type: 'user.deleted',
+      payload: { user_id: user.id, reason: 'user_request' },
+      correlation_id: SID,
+    });
     expect(JSON.stringify(all)).not.toContain(PHONE.slice(1));
+    const deleted = await t.deps.metrics.registry.getSingleMetric('whatsapp_users_deleted_total')!.get();
+    expect(deleted.values).toEqual([expect.objectContaining({ labels: { reason: 'user_request' }, value: 1 })]);
   });
 });

@@ -52,7 +52,7 @@ describe('claim events through the worker processes', () => {
       journeyType: 'single',
     });
     // They wrote an hour ago: inside WhatsApp's window, so the update is a text.
-    await stack.redis.set(`${stack.prefix}:last-inbound:${phone}`, String(Date.now() - 3_600_000), 'EX', 86_400);
+    await stack.redis.set(stack.keys.lastInbound(phone), String(Date.now() - 3_600_000), 'EX', 86_400);
     return { phone, userId: user.id, journey };
   }
 

@@ -111,7 +111,11 @@ describe('a conversation end to end', () => {
 
     const id = user.id;
     expect(await events()).toEqual([
-      { event_type: 'user.registered', aggregate_id: id, payload: { user_id: id } },
+      {
+        event_type: 'user.registered',
+        aggregate_id: id,
+        payload: { user_id: id, terms_version: '2026-11', terms_accepted_at: expect.stringMatching(/Z$/) },
+      },
       { event_type: 'user.verified', aggregate_id: id, payload: { user_id: id } },
       {
         event_type: 'user.preferences_updated',
@@ -128,10 +132,10 @@ describe('a conversation end to end', () => {
         aggregate_id: id,
         payload: { user_id: id, key: 'opted_out', value: false },
       },
-      { event_type: 'user.deleted', aggregate_id: id, payload: { user_id: id } },
+      { event_type: 'user.deleted', aggregate_id: id, payload: { user_id: id, reason: 'user_request' } },
     ]);
     // The conversation state goes as the deletion's turn finishes (just after its reply is sent).
-    await eventually(async () => expect(await stack.redis.get(`${stack.prefix}:conversation:${PHONE}`)).toBeNull(), {
+    await eventually(async () => expect(await stack.redis.get(stack.keys.conversation(PHONE))).toBeNull(), {
       timeoutMs: 5_000,
       what: 'the conversation state deleted',
     });

@@ -1,5 +1,7 @@
 // The whole service as separate processes: the real web process and worker processes from dist/,
 // a database and Redis prefix of their own, and the local Twilio stand-in in the test process.
+import { deriveSenderKeySecret } from '../../src/config';
+import { redisKeys, type RedisKeys } from '../../src/jobs/redis-keys';
 import type { Redis } from 'ioredis';
 import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -20,6 +22,8 @@ export type Stack = {
   redis: Redis;
   prefix: string;
   web: ServiceProcess;
+  /** The service's Redis keys, as its processes name them. */
+  keys: RedisKeys;
   /** Where the web process listens. */
   webUrl: string;
   workers: ServiceProcess[];
@@ -78,6 +82,7 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
     prefix,
     web,
     webUrl: `http://127.0.0.1:${port}`,
+    keys: redisKeys(prefix, { senderKeySecret: deriveSenderKeySecret(AUTH_TOKEN) }),
     workers,
     webhooks: makeWebhookClient({
       publicBaseUrl: PUBLIC_BASE_URL,

@@ -4,10 +4,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { stageTicketFile, submitJourney } from '../../src/conversation-runtime/journey-effects';
 import type { CompleteJourney } from '../../src/conversation/journey-types';
-import { userRegistered } from '../../src/events';
+import { registeredEvent } from '../support/events';
 import { makeApp } from '../../src/http/app';
 import { makeInternalApiRouter } from '../../src/http/routes/internal-api';
-import { journeyBody, journeysBody } from '../../src/http/routes/internal-api-schemas';
+import { journeyDetailBody, journeysBody } from '../../src/http/routes/internal-api-schemas';
+import { handleInboundEvent } from '../../src/inbound-events/handle-inbound-event';
 import { QUEUE } from '../../src/jobs/queues';
 import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
 import { upsertPreference } from '../../src/repos/preferences';
@@ -160,7 +161,7 @@ describe('with a token configured', () => {
   });
 
   it('lists parked events and retries one, which wakes the relay', async () => {
-    const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+    const { id } = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
     await recordPublishFailure(t.deps.db, { id, error: 'HTTP 400', retryDelayMs: 0, park: true });
 
     const listed = await call('/api/v1/outbox/parked');
@@ -192,6 +193,8 @@ describe('with a token configured', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/events',
+      '/api/v1/inbound-events/kept',
+      '/api/v1/inbound-events/kept/{id}/replay',
       '/api/v1/journeys/{id}',
       '/api/v1/journeys/{id}/tickets/{n}',
       '/api/v1/outbox/parked',
@@ -211,9 +214,12 @@ describe('with a token configured', () => {
       'arrival_datetime',
       'journey_type',
       'status',
+      'amount_pence',
+      'claim_reference',
       'ticket',
       'created_at',
     ]);
+    expect(Object.keys(document.components.schemas.JourneyDetail!.properties!)).toContain('status_history');
     expect(Object.keys(document.components.schemas.Preferences!.properties!)).toEqual([
       'notifications',
       'opted_out',
@@ -259,7 +265,7 @@ describe('journeys', () => {
     return { id: rows[0]!.id, reference };
   }
 
-  it('answers a journey with exactly its journey.created fields, status, ticket count and creation time', async () => {
+  it('answers a journey with exactly its journey.created fields, status, claim fields, ticket count, creation time and no history yet', async () => {
     const user = await createUser(t.deps.db, { phoneNumber: '+447700900011' });
     const { id, reference } = await reportJourney(user.id, 'SMyes-1', {}, [
       { contentType: 'image/jpeg', bytes: JPEG },
@@ -284,10 +290,82 @@ describe('journeys', () => {
       arrival_datetime: '2026-07-14T12:29:00+01:00',
       journey_type: 'single',
       status: 'received',
+      amount_pence: null,
+      claim_reference: null,
       ticket: { media_count: 2 },
       created_at: rows[0]!.created_at.toISOString(),
+      status_history: [],
     });
-    expect(journeyBody.safeParse(body).success).toBe(true);
+    expect(journeyDetailBody.safeParse(body).success).toBe(true);
+  });
+
+  it('after claim events are applied, shows the amount, claim reference and status history oldest first', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900017' });
+    const { id } = await reportJourney(user.id, 'SMyes-8');
+    const applyEvent = async (eventId: string, type: string, occurredAt: string, payload: Record<string, unknown>) =>
+      handleInboundEvent(t.deps, {
+        source: 'stream',
+        envelopeJson: JSON.stringify({
+          event_id: eventId,
+          event_type: type,
+          aggregate_type: 'claim',
+          aggregate_id: id,
+          occurred_at: occurredAt,
+          payload: { journey_id: id, user_id: user.id, ...payload },
+        }),
+      });
+    const outcomes = [
+      await applyEvent('ev-eligible-1', 'evaluation.completed', '2026-07-15T09:00:00Z', {
+        eligible: true,
+        scheme: 'Delay Repay',
+        compensation_pence: 1234,
+        delay_minutes: 32,
+      }),
+      await applyEvent('ev-submitted-1', 'claim.submitted', '2026-07-16T10:00:00+01:00', {
+        claim_reference: 'DR-0042',
+        operator: 'LNER',
+      }),
+    ];
+
+    const detail = await call(`/api/v1/journeys/${id}`);
+    const list = await call(`/api/v1/users/${user.id}/journeys`);
+
+    expect(outcomes).toEqual([{ outcome: 'applied' }, { outcome: 'applied' }]);
+    expect(detail.status).toBe(200);
+    const body: unknown = await detail.json();
+    expect(journeyDetailBody.safeParse(body).success).toBe(true);
+    expect(body).toMatchObject({
+      status: 'submitted',
+      amount_pence: 1234,
+      claim_reference: 'DR-0042',
+      status_history: [
+        {
+          status: 'eligible',
+          previous_status: 'received',
+          event_id: 'ev-eligible-1',
+          event_type: 'evaluation.completed',
+          occurred_at: '2026-07-15T09:00:00.000Z',
+          recorded_at: expect.stringMatching(/Z$/),
+        },
+        {
+          status: 'submitted',
+          previous_status: 'eligible',
+          event_id: 'ev-submitted-1',
+          event_type: 'claim.submitted',
+          occurred_at: '2026-07-16T09:00:00.000Z',
+          recorded_at: expect.stringMatching(/Z$/),
+        },
+      ],
+    });
+    const listed = (await list.json()) as { journeys: Array<Record<string, unknown>> };
+    expect(journeysBody.safeParse(listed).success).toBe(true);
+    expect(listed.journeys[0]).toMatchObject({
+      id,
+      status: 'submitted',
+      amount_pence: 1234,
+      claim_reference: 'DR-0042',
+    });
+    expect(listed.journeys[0]).not.toHaveProperty('status_history');
   });
 
   it("lists a user's journeys newest first, with winter times at +00:00, and none for a user without any", async () => {

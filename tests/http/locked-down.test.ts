@@ -46,11 +46,11 @@ test('a read-only board refuses to pause a queue or clean its jobs', async () =>
 
   const pause = await fetch(`${app.url}/admin/queues/api/queues/${QUEUE.inbound}/pause`, {
     method: 'PUT',
-    headers: operator,
+    headers: { ...operator, origin: app.url },
   });
   const clean = await fetch(`${app.url}/admin/queues/api/queues/${QUEUE.inbound}/clean/waiting`, {
     method: 'PUT',
-    headers: operator,
+    headers: { ...operator, origin: app.url },
   });
 
   expect(pause.status).toBe(405);

@@ -1,4 +1,6 @@
 import twilio from 'twilio';
+import { fromInboundJob } from '../../src/jobs/inbound-job';
+import { jobSeal } from '../../src/jobs/job-seal';
 import { QUEUE } from '../../src/jobs/queues';
 import { arrivalOf } from '../../src/jobs/sender-arrival';
 import { inboundForm, messageSid, PUBLIC_BASE_URL, startWebhookTestApp, type WebhookTestApp } from './webhook-test-app';
@@ -11,6 +13,7 @@ beforeAll(async () => (app = await startWebhookTestApp()));
 afterAll(() => app.stop());
 
 const inbound = () => app.deps.queues[QUEUE.inbound];
+const message = (data: unknown) => fromInboundJob(data, jobSeal(app.deps.config.senderKeySecret));
 const jobCount = () => inbound().getJobCountByTypes('waiting', 'delayed', 'active', 'completed', 'failed');
 
 test('a signed inbound message is queued once and answered with empty TwiML', async () => {
@@ -20,7 +23,16 @@ test('a signed inbound message is queued once and answered with empty TwiML', as
   expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
   expect(await response.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>');
   const job = await inbound().getJob(form.MessageSid!);
-  expect(job?.data).toMatchObject({
+  // As stored (and shown in Bull Board): the number masked, the message sealed.
+  expect(job?.data).toEqual({
+    messageSid: form.MessageSid,
+    sender: app.deps.keys.senderId('+447700900123'),
+    from: '+44******0123',
+    receivedAt: expect.any(String),
+    sealed: expect.any(String),
+  });
+  expect(JSON.stringify(job?.data)).not.toMatch(/YES|447700900123|Pat/);
+  expect(message(job?.data)).toMatchObject({
     messageSid: form.MessageSid,
     from: 'whatsapp:+447700900123',
     to: 'whatsapp:+14155238886',
@@ -106,7 +118,7 @@ test('odd Unicode in the body is kept, well formed', async () => {
   const form = inboundForm({ Body: 'Cafe\u0301 \u{1F686} \uD800' });
   expect((await app.post(WHATSAPP, form)).status).toBe(200);
   const job = await inbound().getJob(form.MessageSid!);
-  expect(job?.data.body).toBe('Caf\u00e9 \u{1F686} \uFFFD');
+  expect(message(job?.data)?.body).toBe('Caf\u00e9 \u{1F686} \uFFFD');
 });
 
 test('a media message carries its media URLs and content types in the job', async () => {
@@ -120,7 +132,7 @@ test('a media message carries its media URLs and content types in the job', asyn
   });
   expect((await app.post(WHATSAPP, form)).status).toBe(200);
   const job = await inbound().getJob(form.MessageSid!);
-  expect(job?.data.media).toEqual([
+  expect(message(job?.data)?.media).toEqual([
     { url: form.MediaUrl0, contentType: 'image/jpeg' },
     { url: form.MediaUrl1, contentType: 'application/pdf' },
   ]);

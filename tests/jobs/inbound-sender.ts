@@ -3,8 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Deps } from '../../src/deps';
-import { JOB, QUEUE } from '../../src/jobs/queues';
+import { toInboundJob } from '../../src/jobs/inbound-job';
+import { jobSeal } from '../../src/jobs/job-seal';
+import { JOB, QUEUE, type InboundMessage, type InboundMessageJob } from '../../src/jobs/queues';
 import { recordArrival } from '../../src/jobs/sender-arrival';
+
+/** The job the webhook would queue for this message: sealed, as stored in Redis. */
+export function inboundJob(deps: Deps, message: InboundMessage): InboundMessageJob {
+  return toInboundJob(message, jobSeal(deps.config.senderKeySecret), deps.keys);
+}
 
 export async function receive(
   deps: Deps,
@@ -16,14 +23,14 @@ export async function receive(
   await Promise.all([
     deps.queues[QUEUE.inbound].add(
       JOB.inboundMessage,
-      {
+      inboundJob(deps, {
         messageSid,
         from: `whatsapp:${phone}`,
         to: deps.config.twilio.whatsappFrom,
         body,
         media: [],
         receivedAt: new Date().toISOString(),
-      },
+      }),
       { ...options, jobId: messageSid },
     ),
     recordArrival(deps.redis, deps.keys, { messageSid, phone }),

@@ -1,3 +1,5 @@
+import { jobSeal } from '../../src/jobs/job-seal';
+import { toOutboundJob } from '../../src/jobs/outbound-job';
 import { JOB, QUEUE } from '../../src/jobs/queues';
 import { startWorkers, type WorkerHandle } from '../../src/jobs/register';
 import { eventually } from '../support/eventually';
@@ -24,7 +26,11 @@ describe('startWorkers', () => {
     await t.deps.queues[QUEUE.outbound].addBulk(
       Array.from({ length: 12 }, (_, i) => ({
         name: JOB.sendMessage,
-        data: { to: `whatsapp:+4477009001${String(i).padStart(2, '0')}`, body: 'Hello', idempotencyKey: `rate-${i}` },
+        data: toOutboundJob(
+          { to: `whatsapp:+4477009001${String(i).padStart(2, '0')}`, body: 'Hello', idempotencyKey: `rate-${i}` },
+          jobSeal(t.deps.config.senderKeySecret),
+          t.deps.keys,
+        ),
       })),
     );
     const sentAt: number[] = [];

@@ -36,7 +36,7 @@ export async function makeTestDeps(
     db: database.pool,
     redis,
     queues,
-    keys: redisKeys(prefix),
+    keys: redisKeys(prefix, { senderKeySecret: config.senderKeySecret }),
     twilio,
     logger: makeLogger((process.env.TEST_LOG_LEVEL as 'warn') ?? 'silent'),
     clock: options.clock ?? { now: () => new Date() },

@@ -263,6 +263,9 @@ describe('migration 006 (journeys and their ticket files)', () => {
       status: 'character varying',
       created_at: 'timestamp with time zone',
       updated_at: 'timestamp with time zone',
+      // Added by 007 (claim updates).
+      amount_pence: 'integer',
+      claim_reference: 'character varying',
     });
     expect(await columns('journey_ticket_files')).toEqual({
       id: 'uuid',
@@ -412,6 +415,103 @@ describe('migration 006 (journeys and their ticket files)', () => {
     );
     expect(rowCount).toBe(0);
     expect(await columns('users')).toHaveProperty('phone_number');
+    migrate(database.url, 'up');
+    expect(await objectNames()).toEqual(before);
+  });
+});
+
+describe('migration 007 (claim updates)', () => {
+  beforeAll(() => migrate(database.url, 'up'));
+
+  test('adds the history, handled and kept events, notifications and the unreachable mark', async () => {
+    expect(Object.keys(await columns('journey_status_history'))).toEqual([
+      'id',
+      'journey_id',
+      'status',
+      'previous_status',
+      'event_id',
+      'event_type',
+      'occurred_at',
+      'recorded_at',
+    ]);
+    expect(Object.keys(await columns('inbound_events'))).toEqual(['event_id', 'event_type', 'outcome', 'handled_at']);
+    expect(await columns('inbound_events_kept')).toHaveProperty('raw', 'text');
+    expect(await columns('claim_notifications')).toHaveProperty('content', 'jsonb');
+    expect(await columns('users')).toHaveProperty('proactive_unreachable_since', 'timestamp with time zone');
+    expect(await objectNames()).toEqual(
+      expect.arrayContaining([
+        'claim_notifications_event_unique',
+        'claim_notifications_skip_reason_check',
+        'idx_claim_notifications_pending',
+        'idx_claim_notifications_message_sid',
+        'idx_journey_status_history_journey',
+        'idx_inbound_events_handled_at',
+        'idx_inbound_events_kept_open',
+        'journeys_amount_pence_check',
+      ]),
+    );
+  });
+
+  test('an event id is handled once, and a skipped notification must say why', async () => {
+    await client.query(
+      `insert into whatsapp_handler.inbound_events (event_id, event_type, outcome) values ('e-1', 'claim.paid', 'applied')`,
+    );
+    await expect(
+      client.query(
+        `insert into whatsapp_handler.inbound_events (event_id, event_type, outcome) values ('e-1', 'claim.paid', 'applied')`,
+      ),
+    ).rejects.toThrow(/inbound_events_pkey/);
+    const userId = await insertUser('+447700900707');
+    const { rows } = await client.query<{ id: string }>(
+      `insert into whatsapp_handler.journeys
+              (id, reference, user_id, correlation_id, origin_crs, destination_crs, travel_date,
+               departure_datetime, arrival_datetime, journey_type)
+       values (gen_random_uuid(), 'RR-7K3F9R', $1, 'SM0707', 'KGX', 'EDB', '2026-07-14',
+               '2026-07-14T08:05:00+01:00', '2026-07-14T12:29:00+01:00', 'single')
+       returning id`,
+      [userId],
+    );
+    await expect(
+      client.query(
+        `insert into whatsapp_handler.claim_notifications (id, event_id, user_id, journey_id, event_type, content, status, not_before)
+         values (gen_random_uuid(), 'e-1', $1, $2, 'claim.paid', '{}', 'skipped', now())`,
+        [userId, rows[0]!.id],
+      ),
+    ).rejects.toThrow(/claim_notifications_skip_reason_check/);
+  });
+
+  test('down removes what it added and up brings back the same objects', async () => {
+    const before = await objectNames();
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from public.pgmigrations where name >= '007'`,
+    );
+    migrate(database.url, 'down', rows[0]!.n);
+    expect(await columns('journeys')).not.toHaveProperty('amount_pence');
+    expect(await columns('claim_notifications')).toEqual({});
+    migrate(database.url, 'up');
+    expect(await objectNames()).toEqual(before);
+  });
+});
+
+describe('migration 008 (unverified users index)', () => {
+  beforeAll(() => migrate(database.url, 'up'));
+
+  test('the unverified-user purge reads a partial index of unverified users by age', async () => {
+    const { rows } = await client.query<{ indexdef: string }>(
+      `select indexdef from pg_indexes where schemaname = 'whatsapp_handler' and indexname = 'idx_users_unverified_created'`,
+    );
+    expect(rows.map((row) => row.indexdef)).toEqual([
+      expect.stringMatching(/\(created_at\) WHERE \(verified_at IS NULL\)$/),
+    ]);
+  });
+
+  test('down drops the index and up brings it back', async () => {
+    const before = await objectNames();
+    const { rows } = await client.query<{ n: string }>(
+      `select count(*) as n from public.pgmigrations where name >= '008'`,
+    );
+    migrate(database.url, 'down', rows[0]!.n);
+    expect(await objectNames()).not.toContain('idx_users_unverified_created');
     migrate(database.url, 'up');
     expect(await objectNames()).toEqual(before);
   });

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { wakeOutboxRelay } from '../../src/events';
 import { OUTBOX_QUEUES, startWorkers, type WorkerHandle } from '../../src/jobs/register';
 import { signWebhook } from '../../src/outbox/webhook-signature';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
 import { eventually } from '../support/eventually';
+import { registeredEvent } from '../support/events';
 
-const SECRET = 'outbox-http-secret-for-tests';
+const SECRET = `whsec_${Buffer.from('outbox-http-secret-for-tests').toString('base64')}`;
 let server: Server;
 let t: TestDeps;
 let handle: WorkerHandle | undefined;
@@ -46,7 +47,7 @@ test('with OUTBOX_TRANSPORT=http a 503 is retried with backoff and the event the
   statuses = [503];
   handle = startWorkers(t.deps, { outbox: { sweepEveryMs: 250 }, queues: OUTBOX_QUEUES });
   await handle.ready();
-  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  const { id } = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
 
   await wakeOutboxRelay(t.deps.queues);
   // Published is recorded after the consumer answered: wait for the row, not for the request.

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { userRegistered } from '../../src/events';
 import { makeOutboxMetrics } from '../../src/outbox/outbox-metrics';
 import { appendEvent, recordPublishFailure } from '../../src/repos/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { registeredEvent } from '../support/events';
 
 let db: TestDatabase;
 beforeEach(async () => (db = await createTestDatabase()));
@@ -16,8 +16,8 @@ async function gauge(registry: Registry, name: string): Promise<number> {
 
 test('the gauges show pending and parked events and the age of the oldest unpublished one', async () => {
   const registry = new Registry();
-  const { id: oldest } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
-  await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  const { id: oldest } = await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
+  await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
   await db.pool.query(
     `update whatsapp_handler.outbox_events set created_at = now() - interval '90 seconds' where id = $1::uuid`,
     [oldest],

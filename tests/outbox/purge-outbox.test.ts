@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
-import { userRegistered } from '../../src/events';
 import { makePurgeOutboxProcessor } from '../../src/jobs/processors/purge-outbox';
 import { JOB, QUEUE } from '../../src/jobs/queues';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
 import { eventually } from '../support/eventually';
+import { registeredEvent } from '../support/events';
 
 let t: TestDeps;
 let worker: Worker | undefined;
@@ -18,7 +18,7 @@ afterEach(async () => {
 
 test('a purge that runs out of time queues follow-up runs until every expired event is gone', async () => {
   for (let i = 0; i < 12; i++) {
-    const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+    const { id } = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
     await t.deps.db.query(
       `update whatsapp_handler.outbox_events set published_at = now() - interval '30 days' where id = $1::uuid`,
       [id],

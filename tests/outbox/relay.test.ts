@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { makePool } from '../../src/db/pool';
-import { userPreferencesUpdated, userRegistered } from '../../src/events';
+import { userPreferencesUpdated } from '../../src/events';
 import { makeLogger } from '../../src/logger';
 import { makeOutboxMetrics } from '../../src/outbox/outbox-metrics';
 import { runRelay, relayBatch, type RelayDeps } from '../../src/outbox/relay';
@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 import { orderPerAggregate, readStream } from './stream-helpers';
+import { registeredEvent } from '../support/events';
 
 let db: TestDatabase;
 let redis: Redis;
@@ -90,7 +91,7 @@ function failingFor(inner: OutboxTransport, aggregates: Set<string>, permanent =
 
 test('published events reach the stream in the PRODUCT.md envelope and are marked published', async () => {
   const userId = randomUUID();
-  const { id } = await appendEvent(db.pool, userRegistered({ userId, correlationId: 'SM1' }));
+  const { id } = await appendEvent(db.pool, registeredEvent({ userId, correlationId: 'SM1' }));
 
   const result = await runRelay(relayDeps());
 
@@ -103,7 +104,7 @@ test('published events reach the stream in the PRODUCT.md envelope and are marke
     aggregate_id: userId,
     occurred_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
     correlation_id: 'SM1',
-    payload: { user_id: userId },
+    payload: { user_id: userId, terms_version: '2026-11', terms_accepted_at: '2026-11-25T09:14:03.512Z' },
   });
   expect((await rowState(id)).published_at).not.toBeNull();
 });
@@ -120,7 +121,7 @@ test('an aggregate with several pending events is drained in order across batche
 
 test('when the relay dies after publishing and before marking, the event is published again later', async () => {
   const userId = randomUUID();
-  const { id } = await appendEvent(db.pool, userRegistered({ userId }));
+  const { id } = await appendEvent(db.pool, registeredEvent({ userId }));
   const relayPool = makePool(db.url, { max: 2, applicationName: 'outbox-relay-doomed' });
   const inner = makeRedisStreamTransport(redis, { stream });
   // The "crash": once the XADD has succeeded, the relay's database connection is killed, so its
@@ -250,7 +251,7 @@ test('after an operator retries a parked event, it and the events behind it are 
 });
 
 test('the relay never hands a transport more events at once than it accepts', async () => {
-  for (let i = 0; i < 5; i++) await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  for (let i = 0; i < 5; i++) await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
   const inner = makeRedisStreamTransport(redis, { stream });
   const sizes: number[] = [];
   const small: OutboxTransport = {
@@ -268,8 +269,8 @@ test('the relay never hands a transport more events at once than it accepts', as
 
 test('when the relay process is killed after publishing and before committing, the events are published again', async () => {
   const ids = [
-    (await appendEvent(db.pool, userRegistered({ userId: randomUUID() }))).id,
-    (await appendEvent(db.pool, userRegistered({ userId: randomUUID() }))).id,
+    (await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }))).id,
+    (await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }))).id,
   ];
   const child = spawn(process.execPath, [path.join(__dirname, 'fixtures', 'kill-after-publish.js')], {
     env: { ...process.env, DATABASE_URL: db.url, STREAM: stream },
@@ -300,8 +301,8 @@ test('the relay counts published, failed and parked events by type', async () =>
   const registry = new Registry();
   const outboxMetrics = makeOutboxMetrics(registry, { db: db.pool });
   const failing = randomUUID();
-  await appendEvent(db.pool, userRegistered({ userId: failing }));
-  await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  await appendEvent(db.pool, registeredEvent({ userId: failing }));
+  await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
   const transport = failingFor(makeRedisStreamTransport(redis, { stream }), new Set([failing]), true);
 
   await runRelay(relayDeps({ transport, outboxMetrics }));

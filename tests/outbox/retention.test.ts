@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { userRegistered } from '../../src/events';
 import { makeLogger } from '../../src/logger';
 import { runRetention } from '../../src/outbox/retention';
 import { appendEvent } from '../../src/repos/outbox';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { registeredEvent } from '../support/events';
 
 let db: TestDatabase;
 beforeEach(async () => (db = await createTestDatabase()));
@@ -14,7 +14,7 @@ afterEach(() => db.drop());
  * days before the database's now(), the clock retention compares them with.
  */
 async function eventWith(age: { created: number; published?: number; parked?: number }): Promise<string> {
-  const { id } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+  const { id } = await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
   await db.pool.query(
     `update whatsapp_handler.outbox_events
         set created_at = now() - make_interval(days => $2::int),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Job } from 'bullmq';
-import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { wakeOutboxRelay } from '../../src/events';
 import { JOB, QUEUE } from '../../src/jobs/queues';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { makeRedisStreamTransport } from '../../src/outbox/redis-stream-transport';
@@ -12,6 +12,7 @@ import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
 import { eventually } from '../support/eventually';
 import { makeTestRedis } from '../support/redis';
 import { readStream } from './stream-helpers';
+import { registeredEvent } from '../support/events';
 
 let t: TestDeps;
 const handles: WorkerHandle[] = [];
@@ -60,7 +61,7 @@ test('a wake-up after commit publishes the event to the stream within moments', 
   handles.push(handle);
   await handle.ready();
   const userId = randomUUID();
-  const { id } = await appendEvent(t.deps.db, userRegistered({ userId }));
+  const { id } = await appendEvent(t.deps.db, registeredEvent({ userId }));
 
   await wakeOutboxRelay(t.deps.queues);
 
@@ -72,7 +73,7 @@ test('the sweep publishes events nobody woke the relay for', async () => {
   const handle = startWorkers(t.deps, { outbox: { sweepEveryMs: 300 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   await handle.ready();
-  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  const { id } = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
 
   const delivered = await published(1);
   expect(delivered.map((e) => e.event_id)).toEqual([id]);
@@ -90,7 +91,7 @@ test('a parked event shows as a failed job in Bull Board, and retrying that job 
   const handle = startWorkers(t.deps, { outbox: { transport, sweepEveryMs: 60_000 }, queues: OUTBOX_QUEUES });
   handles.push(handle);
   await handle.ready();
-  const { id } = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  const { id } = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
 
   const relayQueue = t.deps.queues[QUEUE.outboxRelay];
@@ -136,11 +137,11 @@ test('wake-ups during a relay run queue exactly one follow-up run, so no event w
   await eventually(() => expect(completed).toHaveLength(1), { what: 'the first sweep' });
   completed.length = 0;
   calls = 0;
-  const first = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  const first = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
   await eventually(() => expect(calls).toBeGreaterThan(0), { what: 'the first batch at the transport' });
 
-  const second = await appendEvent(t.deps.db, userRegistered({ userId: randomUUID() }));
+  const second = await appendEvent(t.deps.db, registeredEvent({ userId: randomUUID() }));
   await wakeOutboxRelay(t.deps.queues);
   await wakeOutboxRelay(t.deps.queues);
   release();

@@ -1,7 +1,7 @@
 // Real worker processes (dist/main/worker.js; `npm test` builds it first) on one prefix.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { userRegistered, wakeOutboxRelay } from '../../src/events';
+import { wakeOutboxRelay } from '../../src/events';
 import { closeQueues, makeQueues } from '../../src/jobs/make-queues';
 import { QUEUE } from '../../src/jobs/queues';
 import { appendEvent } from '../../src/repos/outbox';
@@ -10,6 +10,7 @@ import { eventually } from '../support/eventually';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
 import { deletePrefix, redisUrl, testPrefix } from '../support/redis';
 import { readStream } from './stream-helpers';
+import { registeredEvent } from '../support/events';
 
 let db: TestDatabase;
 let redis: Redis;
@@ -30,7 +31,7 @@ afterEach(async () => {
   await db.drop();
 });
 
-test('three worker processes on one prefix install one sweep and one retention schedule, and relay events', async () => {
+test('three worker processes on one prefix install one sweep, one retention and one user-retention schedule, and relay events', async () => {
   const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl(), REDIS_KEY_PREFIX: prefix, NODE_ENV: 'test' };
   workers = [startService('worker', env), startService('worker', env), startService('worker', env)];
   // Three processes starting at once on a loaded 2-core CI machine can take a while.
@@ -41,7 +42,8 @@ test('three worker processes on one prefix install one sweep and one retention s
   try {
     const relaySchedules = await queues[QUEUE.outboxRelay].getJobSchedulers();
     const retentionSchedules = await queues[QUEUE.outboxRetention].getJobSchedulers();
-    const { id } = await appendEvent(db.pool, userRegistered({ userId: randomUUID() }));
+    const userRetentionSchedules = await queues[QUEUE.userRetention].getJobSchedulers();
+    const { id } = await appendEvent(db.pool, registeredEvent({ userId: randomUUID() }));
     await wakeOutboxRelay(queues);
     const delivered = await eventually(
       async () => {
@@ -54,6 +56,7 @@ test('three worker processes on one prefix install one sweep and one retention s
 
     expect(relaySchedules.map((s) => s.key)).toEqual(['outbox-relay-sweep']);
     expect(retentionSchedules.map((s) => s.key)).toEqual(['outbox-retention']);
+    expect(userRetentionSchedules.map((s) => s.key)).toEqual(['user-retention']);
     expect(delivered.map((e) => e.event_id)).toEqual([id]);
   } finally {
     await closeQueues(queues);

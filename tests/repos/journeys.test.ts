@@ -52,6 +52,8 @@ test('a new journey is stored as received with a fresh reference and comes back 
     arrivalDatetime: new Date('2026-07-14T11:29:00Z'),
     journeyType: 'single',
     status: 'received',
+    amountPence: null,
+    claimReference: null,
     createdAt: expect.any(Date),
     updatedAt: expect.any(Date),
     created: true,

@@ -1,9 +1,11 @@
 // One log line per request with a request id, and the webhook duration histogram. Never logs
-// bodies, query strings or headers that could carry a phone number or a token.
+// bodies, query strings or headers that could carry a phone number or a token, and masks any
+// number a caller put in the path (/api/v1/users/+447700900123).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Deps } from '../../deps';
+import { maskPhonesInPath } from '../../phone';
 import { WEBHOOK_PATHS } from '../routes/webhook-paths';
 
 // Only known routes become label values: a path taken from the request would let any caller
@@ -39,7 +41,13 @@ export function makeRequestLogger(deps: Pick<Deps, 'logger' | 'metrics'>): LogRe
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
       if (!deps.logger.isLevelEnabled(level)) return;
       deps.logger[level](
-        { requestId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) },
+        {
+          requestId,
+          method: req.method,
+          path: maskPhonesInPath(path),
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+        },
         'request',
       );
     });

@@ -9,6 +9,12 @@ export function tokenMatches(expected: string, given: string): boolean {
   return timingSafeEqual(digest(expected), digest(given));
 }
 
+/** Whether an Authorization header carries the token as "Bearer <token>". */
+export function hasBearerToken(authorization: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/i.exec(authorization ?? '');
+  return match !== null && tokenMatches(token, match[1]!.trim());
+}
+
 /**
  * With no token configured the routes behind it do not exist (404), so an unconfigured
  * deployment exposes nothing; a missing or wrong token is 401.
@@ -19,8 +25,7 @@ export function requireBearerToken(token: string | undefined): RequestHandler {
       res.status(404).json({ code: 'NOT_FOUND', message: 'not found' });
       return;
     }
-    const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
-    if (!match || !tokenMatches(token, match[1]!.trim())) {
+    if (!hasBearerToken(req.get('authorization'), token)) {
       res
         .set('WWW-Authenticate', 'Bearer')
         .status(401)

@@ -3,7 +3,13 @@
 import type { Response, Router } from 'express';
 import type { Deps } from '../../deps';
 import { toLondonIso } from '../../journeys/london-time';
-import { findJourney, listJourneys, type JourneyWithTickets } from '../../repos/journeys';
+import {
+  findJourney,
+  listJourneyStatusHistory,
+  listJourneys,
+  type JourneyStatusChange,
+  type JourneyWithTickets,
+} from '../../repos/journeys';
 import { ticketFile } from '../../repos/ticket-files';
 import { findUserById } from '../../repos/users';
 import { journeyIdParam, ticketNumberParam, userIdParam } from './internal-api-schemas';
@@ -27,13 +33,27 @@ export function journeyView(journey: JourneyWithTickets) {
     arrival_datetime: toLondonIso(journey.arrivalDatetime),
     journey_type: journey.journeyType,
     status: journey.status,
+    amount_pence: journey.amountPence,
+    claim_reference: journey.claimReference,
     ticket: { media_count: journey.mediaCount },
     created_at: journey.createdAt.toISOString(),
   };
 }
 
+/** The JSON form of one status change (journeyStatusChangeBody in internal-api-schemas.ts). */
+function statusChangeView(change: JourneyStatusChange) {
+  return {
+    status: change.status,
+    previous_status: change.previousStatus,
+    event_id: change.eventId,
+    event_type: change.eventType,
+    occurred_at: change.occurredAt.toISOString(),
+    recorded_at: change.recordedAt.toISOString(),
+  };
+}
+
 /** A path segment of digits as a number; anything else as NaN, which the schema refuses. */
-const wholeNumber = (segment: string | undefined): number =>
+export const wholeNumber = (segment: string | undefined): number =>
   segment !== undefined && /^[0-9]{1,10}$/.test(segment) ? Number(segment) : Number.NaN;
 
 export function installJourneyRoutes(router: Router, deps: Pick<Deps, 'db'>): void {
@@ -50,7 +70,8 @@ export function installJourneyRoutes(router: Router, deps: Pick<Deps, 'db'>): vo
     if (!id.success) return fail(res, 400, 'INVALID_JOURNEY_ID', 'the journey id must be a UUID');
     const journey = await findJourney(deps.db, id.data);
     if (!journey) return fail(res, 404, 'JOURNEY_NOT_FOUND', 'no journey with this id');
-    res.json(journeyView(journey));
+    const history = await listJourneyStatusHistory(deps.db, journey.id);
+    res.json({ ...journeyView(journey), status_history: history.map(statusChangeView) });
   });
 
   router.get('/api/v1/journeys/:id/tickets/:n', async (req, res) => {

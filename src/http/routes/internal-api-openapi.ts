@@ -7,13 +7,21 @@ import {
   inboundEventAcceptedBody,
   inboundEventErrorBody,
   journeyBody,
+  journeyDetailBody,
   journeyIdParam,
+  journeyStatusChangeBody,
   journeysBody,
+  keptEventBody,
+  keptEventIdParam,
+  keptEventsBody,
+  keptEventsLimitQuery,
   outboxEventIdParam,
   parkedEventsBody,
   phoneQuery,
   preferencesAcceptedBody,
   preferencesBody,
+  replayHandledBody,
+  replayStillKeptBody,
   retryAcceptedBody,
   ticketNumberParam,
   userBody,
@@ -32,6 +40,12 @@ function componentSchemas(): Record<string, JsonSchema> {
   registry.add(retryAcceptedBody, { id: 'RetryAccepted' });
   registry.add(journeyBody, { id: 'Journey' });
   registry.add(journeysBody, { id: 'Journeys' });
+  registry.add(journeyStatusChangeBody, { id: 'JourneyStatusChange' });
+  registry.add(journeyDetailBody, { id: 'JourneyDetail' });
+  registry.add(keptEventBody, { id: 'KeptEvent' });
+  registry.add(keptEventsBody, { id: 'KeptEvents' });
+  registry.add(replayHandledBody, { id: 'ReplayHandled' });
+  registry.add(replayStillKeptBody, { id: 'ReplayStillKept' });
   registry.add(inboundEventAcceptedBody, { id: 'InboundEventAccepted' });
   registry.add(inboundEventErrorBody, { id: 'InboundEventError' });
   const { schemas } = z.toJSONSchema(registry, {
@@ -69,7 +83,7 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       title: 'whatsapp-handler internal API',
       version: '1.0.0',
       description:
-        'User lookups, preference updates and journeys (with their ticket files) for other RailRepay services, and operator retries of parked outbox events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>, except POST /api/v1/events, which is signed with Standard Webhooks instead.',
+        'User lookups, preference updates and journeys (with their ticket files and claim status history) for other RailRepay services, operator retries of parked outbox events, and operator replays of kept inbound events. Every path needs Authorization: Bearer <INTERNAL_API_TOKEN>, except POST /api/v1/events, which is signed with Standard Webhooks instead.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -113,9 +127,9 @@ export function buildOpenApiDocument(): Record<string, unknown> {
       '/api/v1/journeys/{id}': {
         get: {
           operationId: 'getJourney',
-          summary: 'A journey: the journey.created fields and its status',
+          summary: 'A journey: the journey.created fields, its status and its status history',
           parameters: [{ name: 'id', in: 'path', required: true, schema: inline(journeyIdParam) }],
-          responses: { '200': json('Journey', 'The journey'), ...errors },
+          responses: { '200': json('JourneyDetail', 'The journey'), ...errors },
         },
       },
       '/api/v1/journeys/{id}/tickets/{n}': {
@@ -178,6 +192,37 @@ export function buildOpenApiDocument(): Record<string, unknown> {
           summary: 'Make a parked event due again and wake the relay',
           parameters: [{ name: 'id', in: 'path', required: true, schema: inline(outboxEventIdParam) }],
           responses: { '202': json('RetryAccepted', 'The event will be published'), ...errors },
+        },
+      },
+      '/api/v1/inbound-events/kept': {
+        get: {
+          operationId: 'listKeptInboundEvents',
+          summary: 'Inbound claim events that could not be handled and are not yet replayed, oldest first',
+          parameters: [{ name: 'limit', in: 'query', required: false, schema: inline(keptEventsLimitQuery) }],
+          responses: { '200': json('KeptEvents', 'Kept events'), ...errors },
+        },
+      },
+      '/api/v1/inbound-events/kept/{id}/replay': {
+        post: {
+          operationId: 'replayKeptInboundEvent',
+          summary: 'Replay a kept event, as stored or with a corrected envelope, as a fresh event is handled',
+          description:
+            'With no body the stored text is replayed; with a JSON body (up to 64 KiB) that body is the corrected envelope. Event ids still take effect once. A kept event that is handled is marked replayed and no longer listed.',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: inline(keptEventIdParam) }],
+          requestBody: {
+            required: false,
+            content: { 'application/json': { schema: { type: 'object', description: 'The corrected envelope' } } },
+          },
+          responses: {
+            '200': json('ReplayHandled', 'Handled; the kept event is marked replayed'),
+            ...errors,
+            '400': json('Error', 'The id is not a UUID, or the body is not JSON'),
+            '404': json('Error', 'No kept event with this id (or the API is not configured)'),
+            '409': json('Error', 'The kept event has been replayed already'),
+            '413': json('Error', 'The body is over 64 KiB'),
+            '415': json('Error', 'A body that is not declared application/json'),
+            '422': json('ReplayStillKept', 'Still cannot be handled (the reason says why); the kept event stays open'),
+          },
         },
       },
     },

@@ -81,12 +81,33 @@ export const journeyBody = z
     arrival_datetime: londonDateTime,
     journey_type: z.enum(['single', 'return']),
     status: z.enum(JOURNEY_STATUSES).describe('received until the claim services report on it'),
+    amount_pence: z
+      .int()
+      .min(0)
+      .nullable()
+      .describe('The latest amount: the compensation offered when eligible, then the amount paid; null until then'),
+    claim_reference: z.string().nullable().describe("The train operator's reference once the claim is submitted"),
     ticket: z
       .strictObject({ media_count: z.int().min(0) })
       .describe('How many ticket files there are: GET /api/v1/journeys/{id}/tickets/{n} for n from 1'),
     created_at: z.iso.datetime(),
   })
   .describe('A reported journey: the journey.created fields and its status');
+
+export const journeyStatusChangeBody = z
+  .strictObject({
+    status: z.enum(JOURNEY_STATUSES),
+    previous_status: z.enum(JOURNEY_STATUSES),
+    event_id: z.string().describe('The claim event that caused the change'),
+    event_type: z.string(),
+    occurred_at: z.iso.datetime().describe('When the claim services say it happened'),
+    recorded_at: z.iso.datetime().describe('When this service applied it'),
+  })
+  .describe("One change of a journey's claim status");
+
+export const journeyDetailBody = journeyBody
+  .extend({ status_history: z.array(journeyStatusChangeBody).describe('Oldest first') })
+  .describe('A reported journey: the journey.created fields, its status and how it got there');
 
 export const journeysBody = z
   .object({ journeys: z.array(journeyBody) })
@@ -101,3 +122,37 @@ export const inboundEventAcceptedBody = z
 export const inboundEventErrorBody = z
   .object({ error: z.string() })
   .describe('Why the event was refused: a signature failure (401) or the envelope problem (400, 422)');
+
+// Kept inbound events (routes/internal-api-inbound-events.ts): claim events that could not be
+// handled, waiting for an operator to replay them as stored or corrected.
+export const keptEventIdParam = z.uuid();
+/** How many kept events one list answer holds; each may carry up to 64 KiB of raw text. */
+export const keptEventsLimitQuery = z.int().min(1).max(500).default(50);
+
+export const keptEventBody = z
+  .strictObject({
+    id: z.uuid(),
+    source: z.enum(['stream', 'http', 'replay']).describe('The route the event came by'),
+    stream_entry_id: z.string().nullable(),
+    event_id: z.string().nullable().describe('When it could be read'),
+    event_type: z.string().nullable().describe('When it could be read'),
+    reason: z.string().describe('Why it could not be handled'),
+    kept_at: z.iso.datetime(),
+    raw: z.string().describe('The envelope text as received (up to 64 KiB)'),
+  })
+  .describe('An inbound event that could not be handled and waits for an operator');
+
+export const keptEventsBody = z
+  .object({ kept: z.array(keptEventBody) })
+  .describe('Kept events not yet replayed, oldest first');
+
+/** The outcomes of a replay that handled the event (handle-inbound-event.ts). */
+export const REPLAY_HANDLED_OUTCOMES = ['applied', 'duplicate', 'stale', 'user-deleted', 'unknown-type'] as const;
+
+export const replayHandledBody = z
+  .object({ outcome: z.enum(REPLAY_HANDLED_OUTCOMES) })
+  .describe('The event was handled as a fresh one would be, and the kept event is marked replayed');
+
+export const replayStillKeptBody = z
+  .object({ outcome: z.literal('kept'), reason: z.string() })
+  .describe('The event still cannot be handled; the kept event stays open');

@@ -1,6 +1,7 @@
 // The internal API other RailRepay services call (bearer token): user lookups, preference
 // updates (queued, as every write goes through a worker), journeys and their ticket files
-// (internal-api-journeys.ts), and retrying parked outbox events.
+// (internal-api-journeys.ts), retrying parked outbox events, and replaying kept inbound events
+// (internal-api-inbound-events.ts).
 // Mount with app.use(makeInternalApiRouter(deps)); every path is under /api/v1.
 import { randomUUID } from 'node:crypto';
 import express, { Router, type ErrorRequestHandler, type Response } from 'express';
@@ -12,11 +13,12 @@ import { listParkedEvents, unparkEvent } from '../../repos/outbox';
 import { listPreferences, nextPreferenceWriteSeq } from '../../repos/preferences';
 import { findUserById, findUserByPhone, type User } from '../../repos/users';
 import { requireBearerToken } from '../middleware/require-bearer-token';
+import { installInboundEventRoutes } from './internal-api-inbound-events';
 import { installJourneyRoutes } from './internal-api-journeys';
 import { buildOpenApiDocument } from './internal-api-openapi';
 import { outboxEventIdParam, phoneQuery, userIdParam } from './internal-api-schemas';
 
-export type InternalApiDeps = Pick<Deps, 'config' | 'db' | 'queues' | 'logger' | 'clock'>;
+export type InternalApiDeps = Pick<Deps, 'config' | 'db' | 'queues' | 'logger' | 'clock' | 'metrics'>;
 
 // Preference bodies are a handful of small fields; anything bigger is not a preference update.
 const BODY_LIMIT = '16kb';
@@ -31,6 +33,8 @@ export function makeInternalApiRouter(deps: InternalApiDeps): Router {
   const openApi = buildOpenApiDocument();
 
   router.use('/api/v1', requireBearerToken(deps.config.internalApiToken));
+  // Before the JSON parser: a replay's corrected envelope may be up to 64 KiB, and it reads it itself.
+  installInboundEventRoutes(router, deps);
   router.use('/api/v1', express.json({ limit: BODY_LIMIT }));
 
   const userView = async (user: User) => ({

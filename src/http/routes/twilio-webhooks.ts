@@ -9,8 +9,10 @@ import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Deps } from '../../deps';
 import { JOB, QUEUE } from '../../jobs/queues';
 import { needsDeliveryAction } from '../../outbound/delivery-failure';
+import { toInboundJob } from '../../jobs/inbound-job';
+import { jobSeal } from '../../jobs/job-seal';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
-import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
+import { phoneFromWhatsAppAddress } from '../../phone';
 import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
 import { makeRequestLogger } from '../middleware/request-log';
 import { parseInboundWebhook, parseStatusWebhook } from '../twilio-webhook-fields';
@@ -90,18 +92,21 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
   const inbound = deps.queues[QUEUE.inbound];
   const statuses = deps.queues[QUEUE.messageStatus];
   const recordArrival = makeArrivalRecorder(deps.redis, deps.keys);
+  const seal = jobSeal(deps.config.senderKeySecret);
   const logRequest = makeRequestLogger(deps);
 
   const receiveInbound = async (exchange: Exchange): Promise<void> => {
     const form = await readSignedForm(deps, exchange);
     if (!form) return;
-    const parsed = parseInboundWebhook(form, deps.clock.now());
+    const parsed = parseInboundWebhook(form, deps.clock.now(), deps.config.twilio);
     if (!parsed.ok) {
       answerText(exchange.res, 400, `malformed webhook: ${parsed.reason}`);
       return;
     }
-    const { job } = parsed;
-    const phone = phoneFromWhatsAppAddress(job.from)!;
+    const { job: message } = parsed;
+    const phone = phoneFromWhatsAppAddress(message.from)!;
+    // Sealed: Redis and Bull Board never hold the number or the text (which may be a code).
+    const job = toInboundJob(message, seal, deps.keys);
     try {
       // Both in one round trip: jobId = MessageSid makes a redelivery add nothing, and the
       // arrival number keeps the sender's messages in order in the workers.
@@ -120,8 +125,8 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
       {
         requestId: exchange.requestId,
         messageSid: job.messageSid,
-        from: maskPhone(phone),
-        media: job.media.length,
+        from: job.from,
+        media: message.media.length,
       },
       'inbound queued',
     );
@@ -136,7 +141,8 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
       answerText(exchange.res, 400, `malformed webhook: ${parsed.reason}`);
       return;
     }
-    const { job } = parsed;
+    const { to, ...fields } = parsed.job;
+    const job = { ...fields, ...(to !== undefined && { sealedTo: seal.seal(to) }) };
     if (!needsDeliveryAction(job)) {
       // "sent", "delivered", "read": nothing to do but count. About two per reply, they were most
       // of the status jobs and cost more than the reply itself (decision 0020).

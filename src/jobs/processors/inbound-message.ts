@@ -10,7 +10,10 @@ import { stateRecord } from '../../conversation-runtime/state-store';
 import { texts } from '../../conversation/texts';
 import { phoneFromWhatsAppAddress } from '../../phone';
 import { makeLaneRunner, type LaneResult } from '../lane-runner';
-import { inboundMessageSchema, JOB, QUEUE, type InboundMessageJob } from '../queues';
+import { fromInboundJob } from '../inbound-job';
+import { jobSeal } from '../job-seal';
+import { toOutboundJob } from '../outbound-job';
+import { JOB, QUEUE, type InboundMessage } from '../queues';
 
 export type InboundResult = { outcome: LaneResult };
 
@@ -18,10 +21,11 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
   const converse = makeConverse(deps);
   const runInLane = makeLaneRunner(deps, deps.queues[QUEUE.inbound]);
 
+  const seal = jobSeal(deps.config.senderKeySecret);
+
   return async function inboundMessage(job: Job, token?: string): Promise<InboundResult> {
-    const parsed = inboundMessageSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid inbound-message payload');
-    const message = parsed.data;
+    const message = fromInboundJob(job.data, seal);
+    if (message === undefined) throw new UnrecoverableError('invalid inbound-message payload');
     const phone = phoneFromWhatsAppAddress(message.from);
     if (phone === undefined) throw new UnrecoverableError('inbound message from a non-E.164 address');
 
@@ -44,17 +48,21 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
 }
 
 /** One "something went wrong" reply per failed message, sent whenever Twilio can take it. */
-async function apologise(deps: TurnDeps, message: InboundMessageJob, turnId: string): Promise<void> {
+async function apologise(deps: TurnDeps, message: InboundMessage, turnId: string): Promise<void> {
   const jobId = `${turnId}-apology`;
   await deps.queues[QUEUE.outbound].add(
     JOB.sendMessage,
-    {
-      to: message.from,
-      body: texts.somethingWentWrong,
-      idempotencyKey: jobId,
-      proactive: false,
-      correlationId: message.messageSid,
-    },
+    toOutboundJob(
+      {
+        to: message.from,
+        body: texts.somethingWentWrong,
+        idempotencyKey: jobId,
+        proactive: false,
+        correlationId: message.messageSid,
+      },
+      jobSeal(deps.config.senderKeySecret),
+      deps.keys,
+    ),
     { jobId },
   );
 }

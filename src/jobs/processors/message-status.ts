@@ -11,6 +11,7 @@ import { queueDelivery } from '../../inbound-events/handle-inbound-event';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { reopenAsTemplate } from '../../repos/claim-notifications';
 import { markProactiveUnreachable } from '../../repos/users';
+import { jobSeal } from '../job-seal';
 import { messageStatusSchema, QUEUE } from '../queues';
 
 const OUTSIDE_WINDOW = '63016';
@@ -19,11 +20,22 @@ const CANNOT_RECEIVE = new Set(['63003', '63024', '63032']);
 export type MessageStatusResult = { counted: boolean; resentAsTemplate?: boolean; unreachable?: boolean };
 
 export function makeMessageStatusProcessor(deps: Deps) {
+  const seal = jobSeal(deps.config.senderKeySecret);
+  const recipientOf = (sealedTo: string | undefined): string | undefined => {
+    if (sealedTo === undefined) return undefined;
+    try {
+      const to = seal.open(sealedTo);
+      return typeof to === 'string' ? phoneFromWhatsAppAddress(to) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
   return async function messageStatus(job: Job): Promise<MessageStatusResult> {
     const parsed = messageStatusSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid message-status payload');
-    const { messageSid, messageStatus: status, errorCode, to } = parsed.data;
-    const phone = to === undefined ? undefined : phoneFromWhatsAppAddress(to);
+    const { messageSid, messageStatus: status, errorCode, sealedTo } = parsed.data;
+    const phone = recipientOf(sealedTo);
     const log = deps.logger.child({ queue: QUEUE.messageStatus, jobId: job.id });
 
     const marker = deps.keys.messageStatusSeen(messageSid, status);

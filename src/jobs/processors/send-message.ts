@@ -8,15 +8,18 @@ import type { SendRate } from '../../outbound/send-rate';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { findUserByPhone } from '../../repos/users';
 import { listPreferences } from '../../repos/preferences';
-import { QUEUE, sendMessageSchema } from '../queues';
+import { jobSeal } from '../job-seal';
+import { fromOutboundJob } from '../outbound-job';
+import { QUEUE } from '../queues';
 
 export type SendMessageResult = { sid: string; duplicate?: true; recovered?: true } | { dropped: 'opted-out' };
 
 export function makeSendMessageProcessor(deps: Deps & { sendRate: SendRate }) {
+  const seal = jobSeal(deps.config.senderKeySecret);
+
   return async function sendMessage(job: Job): Promise<SendMessageResult> {
-    const parsed = sendMessageSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('invalid send-message payload');
-    const message = parsed.data;
+    const message = fromOutboundJob(job.data, seal);
+    if (message === undefined) throw new UnrecoverableError('invalid send-message payload');
     const log = deps.logger.child({ queue: QUEUE.outbound, jobId: job.id, to: maskPhone(message.to) });
 
     const ledger = keyedLedger(deps, message.idempotencyKey);

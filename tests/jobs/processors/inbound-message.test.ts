@@ -1,3 +1,4 @@
+import { inboundJob } from '../inbound-sender';
 import { randomBytes } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { texts } from '../../../src/conversation/texts';
@@ -35,14 +36,14 @@ describe('inbound-message processor', () => {
     await Promise.all([
       t.deps.queues[QUEUE.inbound].add(
         JOB.inboundMessage,
-        {
+        inboundJob(t.deps, {
           messageSid,
           from: `whatsapp:${phone}`,
           to: t.deps.config.twilio.whatsappFrom,
           body,
           media: [],
           receivedAt: new Date().toISOString(),
-        },
+        }),
         { jobId: messageSid },
       ),
       recordArrival(t.deps.redis, t.deps.keys, { messageSid, phone }),

@@ -1,4 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq';
+import { jobSeal } from '../../../src/jobs/job-seal';
+import { toOutboundJob } from '../../../src/jobs/outbound-job';
 import { JOB, QUEUE } from '../../../src/jobs/queues';
 import { makeSendMessageProcessor } from '../../../src/jobs/processors/send-message';
 import { makeSendRate } from '../../../src/outbound/send-rate';
@@ -20,8 +22,16 @@ describe('send-message processor', () => {
 
   const sendDeps = () => ({ ...t.deps, sendRate: makeSendRate(t.redis, t.deps.keys, 1_000) });
 
-  const add = (data: Record<string, unknown>, jobId: string): Promise<Job> =>
-    t.deps.queues[QUEUE.outbound].add(JOB.sendMessage, data, { jobId });
+  // As the service queues it: sealed, the recipient masked.
+  const add = (
+    data: { to: string; body: string; idempotencyKey: string; proactive?: boolean },
+    jobId: string,
+  ): Promise<Job> =>
+    t.deps.queues[QUEUE.outbound].add(
+      JOB.sendMessage,
+      toOutboundJob(data, jobSeal(t.deps.config.senderKeySecret), t.deps.keys),
+      { jobId },
+    );
 
   it('sends the message once with the status callback, even when the same job runs twice', async () => {
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k1' }, 'k1');

@@ -1,0 +1,35 @@
+// The inbound job's two forms: the message the webhook accepted, and the job stored in Redis that
+// carries it sealed (src/jobs/queues.ts inboundMessageJobSchema).
+import { maskPhone, phoneFromWhatsAppAddress } from '../phone';
+import type { JobSeal } from './job-seal';
+import { inboundMessageJobSchema, inboundMessageSchema, type InboundMessage, type InboundMessageJob } from './queues';
+import type { RedisKeys } from './redis-keys';
+
+export function toInboundJob(
+  message: InboundMessage,
+  seal: JobSeal,
+  keys: Pick<RedisKeys, 'senderId'>,
+): InboundMessageJob {
+  const phone = phoneFromWhatsAppAddress(message.from) ?? message.from;
+  return {
+    messageSid: message.messageSid,
+    sender: keys.senderId(phone),
+    from: maskPhone(phone),
+    receivedAt: message.receivedAt,
+    sealed: seal.seal(message),
+  };
+}
+
+/** The message a stored job carries; undefined when the job is not one (or not sealed with this key). */
+export function fromInboundJob(data: unknown, seal: JobSeal): InboundMessage | undefined {
+  const job = inboundMessageJobSchema.safeParse(data);
+  if (!job.success) return undefined;
+  let opened: unknown;
+  try {
+    opened = seal.open(job.data.sealed);
+  } catch {
+    return undefined;
+  }
+  const message = inboundMessageSchema.safeParse(opened);
+  return message.success && message.data.messageSid === job.data.messageSid ? message.data : undefined;
+}

@@ -1,0 +1,38 @@
+// Seals what a job must carry but nobody may read in Redis or Bull Board: the sender's number and
+// message text (which may be a verification code). AES-256-GCM with a key derived from the
+// service's secret (SENDER_KEY_SECRET); a sealed value is base64url(iv | tag | ciphertext).
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+
+export type JobSeal = {
+  seal(value: unknown): string;
+  /** Throws when the value was not sealed with this key or was altered. */
+  open(sealed: string): unknown;
+};
+
+const seals = new Map<string, JobSeal>();
+
+export function jobSeal(secret: string): JobSeal {
+  const known = seals.get(secret);
+  if (known) return known;
+  const key = createHmac('sha256', secret).update('whatsapp-handler job data').digest();
+  const seal: JobSeal = {
+    seal(value) {
+      const iv = randomBytes(IV_BYTES);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+      return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
+    },
+    open(sealed) {
+      const bytes = Buffer.from(sealed, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, IV_BYTES));
+      decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const text = Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      return JSON.parse(text.toString('utf8')) as unknown;
+    },
+  };
+  seals.set(secret, seal);
+  return seal;
+}
