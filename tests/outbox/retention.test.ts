@@ -55,3 +55,65 @@ test('a purge works through its backlog in batches and stops at its time budget 
   expect(rest).toMatchObject({ deleted: 20, batches: 5, more: false });
   expect(await remainingIds()).toEqual([]);
 });
+
+test('events published in the same microsecond or a microsecond apart are all deleted across batch boundaries', async () => {
+  // Seven events: three share one published_at, the rest are a microsecond apart, so batches of 2
+  // end inside a tie and between neighbours a JavaScript Date could not tell apart.
+  const ids: string[] = [];
+  for (let i = 0; i < 7; i++) ids.push(await eventWith({ created: 10, published: 10 }));
+  await db.pool.query(
+    `update whatsapp_handler.outbox_events e
+        set published_at = date_trunc('second', now()) - interval '10 days'
+                           + greatest(o.n - 3, 0) * interval '1 microsecond'
+       from (select id, row_number() over (order by seq) as n from whatsapp_handler.outbox_events) o
+      where e.id = o.id`,
+  );
+  const recent = await eventWith({ created: 1, published: 1 });
+
+  const result = await runRetention(
+    { db: db.pool, logger: makeLogger('silent'), retentionDays: 7 },
+    { batchSize: 2, pauseMs: 0 },
+  );
+
+  expect(result).toMatchObject({ deleted: 7, batches: 4, more: false });
+  expect(await remainingIds()).toEqual([recent]);
+});
+
+test('a purge pauses after each full batch', async () => {
+  for (let i = 0; i < 9; i++) await eventWith({ created: 10, published: 10 });
+  const started = Date.now();
+
+  const result = await runRetention(
+    { db: db.pool, logger: makeLogger('silent'), retentionDays: 7 },
+    { batchSize: 3, pauseMs: 60 },
+  );
+
+  // Three full batches, a pause after each, then the empty batch that ends the run.
+  expect(result).toMatchObject({ deleted: 9, batches: 4, more: false });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(3 * 60);
+});
+
+test('an event locked by another transaction is skipped rather than waited for, and goes in a later run', async () => {
+  const locked = await eventWith({ created: 10, published: 10 });
+  const other = await eventWith({ created: 10, published: 9 });
+  const deps = { db: db.pool, logger: makeLogger('silent'), retentionDays: 7 };
+  const holder = await db.pool.connect();
+  try {
+    await holder.query('begin');
+    await holder.query(`select 1 from whatsapp_handler.outbox_events where id = $1::uuid for update`, [locked]);
+
+    const first = await runRetention(deps, { pauseMs: 0 });
+
+    expect(first).toMatchObject({ deleted: 1, more: false });
+    expect(await remainingIds()).toEqual([locked]);
+    expect(await remainingIds()).not.toContain(other);
+  } finally {
+    await holder.query('rollback');
+    holder.release();
+  }
+
+  const second = await runRetention(deps, { pauseMs: 0 });
+
+  expect(second).toMatchObject({ deleted: 1, more: false });
+  expect(await remainingIds()).toEqual([]);
+});

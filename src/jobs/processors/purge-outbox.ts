@@ -4,12 +4,9 @@
 import type { Job } from 'bullmq';
 import type { Queues } from '../make-queues';
 import { JOB, QUEUE } from '../queues';
-import { runRetention, type RetentionDeps, type RetentionResult } from '../../outbox/retention';
+import { runRetention, type RetentionDeps, type RetentionOptions, type RetentionResult } from '../../outbox/retention';
 
-export function makePurgeOutboxProcessor(
-  deps: RetentionDeps & { queues: Queues },
-  options: { batchSize?: number; timeBudgetMs?: number } = {},
-) {
+export function makePurgeOutboxProcessor(deps: RetentionDeps & { queues: Queues }, options: RetentionOptions = {}) {
   return async function purgeOutbox(job: Job): Promise<RetentionResult> {
     const logger = deps.logger.child({ queue: job.queueName, jobId: job.id });
     const result = await runRetention({ ...deps, logger }, options);
