@@ -100,6 +100,8 @@ const envSchema = z.object({
   // The key of the hash that names a sender in Redis keys (no number in a key name). Derived from
   // TWILIO_AUTH_TOKEN when unset; changing it forgets conversation state and lanes.
   SENDER_KEY_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  // A sender's messages per minute before the rest of that minute is dropped (with one reply).
+  SENDER_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(20),
   // The approved WhatsApp template for claim updates outside the 24-hour window.
   TWILIO_CONTENT_SID_CLAIM_UPDATE: optionalString.pipe(
     z
@@ -166,6 +168,8 @@ export type Config = {
   termsVersion: string;
   unverifiedRetentionDays: number;
   inboundEvents: { stream: string; secret: string | undefined; claimIdleMs: number };
+  /** Messages one sender may send in a minute; the rest of that minute are dropped after one reply. */
+  senderMessagesPerMinute: number;
   /** Names senders in Redis keys by a keyed hash of their number. */
   senderKeySecret: string;
   /** Without it, a claim update outside the 24-hour window is skipped (no-template). */
@@ -276,6 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       secret: e.INBOUND_EVENTS_SECRET,
       claimIdleMs: e.INBOUND_EVENTS_CLAIM_IDLE_MS,
     },
+    senderMessagesPerMinute: e.SENDER_MESSAGES_PER_MINUTE,
     senderKeySecret: e.SENDER_KEY_SECRET ?? deriveSenderKeySecret(e.TWILIO_AUTH_TOKEN ?? LOCAL_TWILIO_AUTH_TOKEN),
     // The local stand-in serves a claim-update template of its own, so `npm run chat` shows both kinds.
     claimUpdateContentSid:

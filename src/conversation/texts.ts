@@ -200,6 +200,8 @@ export const texts = {
     ].join('\n\n'),
   statusNone: 'You have not reported any journeys yet.',
 
+  slowDown: 'You are sending messages faster than I can read them. Please wait a minute, then send your message again.',
+
   // Claim updates, sent when other RailRepay services report on a claim (inside WhatsApp's
   // 24-hour window; outside it, the approved template says the same in one line).
   claimEligible: (reference: string, amount: string) =>

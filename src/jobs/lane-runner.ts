@@ -38,7 +38,14 @@ const PREDECESSOR_CHECK_AFTER_MS = 1_000;
 export const SENDER_LOCK_TTL_MS = 10_000;
 
 export type LaneResult = 'processed' | 'duplicate' | 'late';
-export type Turn = { arrival: number; late: boolean; turnId: string; effects: TurnEffects };
+export type Turn = {
+  arrival: number;
+  late: boolean;
+  turnId: string;
+  effects: TurnEffects;
+  /** How many of the sender's messages of the same minute took their turn, this one included (0 on a rerun). */
+  inMinute: number;
+};
 /** The work done in the lane; returns the conversation state to save with the lane's move. */
 export type LaneWork = (turn: Turn) => Promise<TurnOutcome['state']>;
 /** Called once a message has failed for good (its lane has moved on). */
@@ -96,12 +103,13 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
   ): Promise<LaneResult> {
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
     const lockToken = randomUUID();
-    let turn = await takeTurn(deps.redis, deps.keys, message, lockToken, SENDER_LOCK_TTL_MS);
+    const timed = { ...message, receivedAtMs: job.timestamp };
+    let turn = await takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
     if (turn.kind === 'unnumbered') {
       if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
       const arrival = await recordArrival(deps.redis, deps.keys, message);
       log.warn({ arrival }, 'message had no arrival number; numbered by the worker');
-      turn = await takeTurn(deps.redis, deps.keys, message, lockToken, SENDER_LOCK_TTL_MS);
+      turn = await takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
     }
     if (turn.kind === 'done') return 'duplicate';
     if (turn.kind === 'wait') {
@@ -124,7 +132,8 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
       renewLock(deps.redis, deps.keys, lane.phone, lockToken, SENDER_LOCK_TTL_MS).catch(() => undefined);
     }, SENDER_LOCK_TTL_MS / 3);
     try {
-      const state = await work({ arrival, late: turn.kind !== 'run', turnId: id, effects });
+      const inMinute = turn.kind === 'rerun' ? 0 : turn.inMinute;
+      const state = await work({ arrival, late: turn.kind !== 'run', turnId: id, effects, inMinute });
       const finished = await finish({ state, result: 'processed' });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');

@@ -92,6 +92,8 @@ export function redisKeys(
     senderLock: (phone: string) => `${prefix}:sender-lock:${sender(phone)}`,
     /** Arrival number -> MessageSid of a sender's messages not yet processed (hash). */
     senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${sender(phone)}`,
+    /** The MessageSids of a sender's messages that took their turn in one minute (flood limit). */
+    senderMinute: (phone: string, minute: number) => `${prefix}:sender-minute:${sender(phone)}:${minute}`,
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
     senderGaps: (phone: string) => `${prefix}:sender-gaps:${sender(phone)}`,
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */

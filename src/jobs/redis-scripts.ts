@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 
 const SCRIPTS = {
-  takeTurn: 'take-turn-5',
+  takeTurn: 'take-turn-6',
   finishTurn: 'finish-turn-10',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
@@ -54,12 +54,12 @@ export function defineScripts(redis: Redis): void {
   scripts(redis);
 }
 
-export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number];
+export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number, inMinute: number];
 
 export async function takeTurnScript(
   redis: Redis,
-  keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string },
-  args: { token: string; lockTtlMs: number },
+  keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string; minute: string },
+  args: { token: string; lockTtlMs: number; messageSid: string; minuteTtlSeconds: number },
 ): Promise<TakeTurnReply> {
   return (await scripts(redis).takeTurn(
     keys.next,
@@ -67,8 +67,11 @@ export async function takeTurnScript(
     keys.done,
     keys.messageSequence,
     keys.arrivals,
+    keys.minute,
     args.token,
     args.lockTtlMs,
+    args.messageSid,
+    args.minuteTtlSeconds,
   )) as TakeTurnReply;
 }
 

@@ -14,7 +14,7 @@ import {
 
 export type Turn =
   /** This message is the next one due and the sender's lock is held: process it. */
-  | { kind: 'run'; arrival: number }
+  | { kind: 'run'; arrival: number; inMinute: number }
   /** An earlier message of the sender is still due (`next`): come back later. */
   | { kind: 'wait'; next: number }
   /** It is this message's turn, but another run holds the sender's lock. */
@@ -24,7 +24,7 @@ export type Turn =
   /** No arrival number yet: the webhook's numbering may still be on its way. */
   | { kind: 'unnumbered' }
   /** Behind the lane yet never finished (its gap was skipped): process it now, lock held. */
-  | { kind: 'late'; next: number; arrival: number }
+  | { kind: 'late'; next: number; arrival: number; inMinute: number }
   /** It failed for good and was retried (Bull Board): process it again as `generation`, lock held. */
   | { kind: 'rerun'; generation: number; arrival: number };
 
@@ -32,18 +32,23 @@ export type LaneMessage = { phone: string; messageSid: string; arrival: number }
 /** A message finishing its turn: when it was received opens WhatsApp's window (ms). */
 export type FinishingMessage = LaneMessage & { generation: number; receivedAtMs: number };
 
+// A minute's count outlives the minute by one more: a message taken up late still counts in its own.
+const MINUTE_TTL_SECONDS = 120;
+
 /**
  * Asks whether the message may be processed now, by the arrival number recorded for it; on
- * run/late/rerun the sender's lock is taken with `token`.
+ * run/late/rerun the sender's lock is taken with `token`. On run and late, `inMinute` counts the
+ * sender's messages received in the same minute (by `receivedAtMs`) that have taken their turn.
  */
 export async function takeTurn(
   redis: Redis,
   keys: RedisKeys,
-  message: { phone: string; messageSid: string },
+  message: { phone: string; messageSid: string; receivedAtMs?: number },
   token: string,
   lockTtlMs: number,
 ): Promise<Turn> {
-  const [kind, next, generation, arrival] = await takeTurnScript(
+  const minute = Math.floor((message.receivedAtMs ?? Date.now()) / 60_000);
+  const [kind, next, generation, arrival, inMinute] = await takeTurnScript(
     redis,
     {
       next: keys.senderNext(message.phone),
@@ -51,12 +56,13 @@ export async function takeTurn(
       done: keys.inboundDone(message.messageSid),
       messageSequence: keys.messageSequence(message.messageSid),
       arrivals: keys.senderArrivals(message.phone),
+      minute: keys.senderMinute(message.phone, minute),
     },
-    { token, lockTtlMs },
+    { token, lockTtlMs, messageSid: message.messageSid, minuteTtlSeconds: MINUTE_TTL_SECONDS },
   );
   switch (kind) {
     case 'run':
-      return { kind: 'run', arrival };
+      return { kind: 'run', arrival, inMinute };
     case 'done':
       return { kind: 'done' };
     case 'unnumbered':
@@ -68,7 +74,7 @@ export async function takeTurn(
     case 'rerun':
       return { kind: 'rerun', generation, arrival };
     default:
-      return { kind: 'late', next, arrival };
+      return { kind: 'late', next, arrival, inMinute };
   }
 }
 

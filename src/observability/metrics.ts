@@ -12,6 +12,7 @@ export type Metrics = {
   deliveryStatus: Counter<'status'>;
   inboundEvents: Counter<'type' | 'outcome'>;
   claimNotifications: Counter<'outcome' | 'reason' | 'sent_as'>;
+  inboundFlood: Counter<'action'>;
   usersDeleted: Counter<'reason'>;
 };
 
@@ -53,6 +54,12 @@ export function makeMetrics(): Metrics {
       name: 'whatsapp_inbound_events_total',
       help: 'Claim events received from other services, by type (unknown types as "other") and outcome',
       labelNames: ['type', 'outcome'],
+      registers: [registry],
+    }),
+    inboundFlood: new Counter({
+      name: 'whatsapp_inbound_flood_total',
+      help: "Messages over a sender's per-minute limit: warned (told to slow down, once a minute) or dropped",
+      labelNames: ['action'],
       registers: [registry],
     }),
     claimNotifications: new Counter({

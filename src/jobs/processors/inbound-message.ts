@@ -8,6 +8,7 @@ import { makeConverse } from '../../conversation-runtime/converse';
 import { snapshotFor } from '../../conversation-runtime/snapshot';
 import { stateRecord } from '../../conversation-runtime/state-store';
 import { texts } from '../../conversation/texts';
+import { sendOnce } from '../../outbound/send-once';
 import { phoneFromWhatsAppAddress } from '../../phone';
 import { makeLaneRunner, type LaneResult } from '../lane-runner';
 import { fromInboundJob } from '../inbound-job';
@@ -34,6 +35,18 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
       token,
       { phone, messageSid: message.messageSid },
       async (turn) => {
+        const limit = deps.config.senderMessagesPerMinute;
+        if (turn.inMinute > limit) {
+          // A flood: the first message over the limit is told to slow down, the rest of that
+          // minute are acknowledged (Twilio had its 200) and dropped; the conversation stays as it was.
+          const warned = turn.inMinute === limit + 1;
+          deps.metrics.inboundFlood.inc({ action: warned ? 'warned' : 'dropped' });
+          if (warned) {
+            await turn.effects.load();
+            await sendOnce(deps, turn.effects.ledger(0), { to: message.from, body: texts.slowDown });
+          }
+          return undefined;
+        }
         const [snapshot] = await Promise.all([
           snapshotFor(deps, phone, turn.turnId, turn.effects),
           turn.effects.load(),
