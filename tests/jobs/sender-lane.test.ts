@@ -7,6 +7,8 @@ import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 const PHONE = '+447700900301';
 const sid = (n: number) => `SM${String(n).padStart(32, '0')}`;
 const LOCK_MS = 10_000;
+// Every message received in one minute, so the flood count is the same whenever the test runs.
+const MINUTE = Math.floor(Date.now() / 60_000) * 60_000;
 
 describe('a sender lane in Redis', () => {
   let redis: Redis;
@@ -24,7 +26,7 @@ describe('a sender lane in Redis', () => {
 
   const arrive = (n: number) => recordArrival(redis, keys(), { phone: PHONE, messageSid: sid(n) });
   const take = (n: number, token: string) =>
-    takeTurn(redis, keys(), { phone: PHONE, messageSid: sid(n) }, token, LOCK_MS);
+    takeTurn(redis, keys(), { phone: PHONE, messageSid: sid(n), receivedAtMs: MINUTE }, token, LOCK_MS);
   const finish = (n: number, token: string) =>
     finishTurn(
       redis,
@@ -40,7 +42,7 @@ describe('a sender lane in Redis', () => {
   it('says a message has no number until its arrival is recorded, then gives its turn', async () => {
     expect(await take(1, 'a')).toEqual({ kind: 'unnumbered' });
     await arrive(1);
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
     expect(await finish(1, 'a')).toEqual({ owned: true, advanced: true });
     expect(await take(1, 'b')).toEqual({ kind: 'done' });
   });
@@ -50,17 +52,17 @@ describe('a sender lane in Redis', () => {
     await arrive(2);
     await arrive(3);
     expect(await take(2, 'b')).toEqual({ kind: 'wait', next: 1 });
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
     expect(await finish(1, 'a')).toEqual({ owned: true, advanced: true, nextMessageSid: sid(2) });
 
     // Message 3 never had to wait: nothing to wake when 2 finishes.
-    expect(await take(2, 'b')).toEqual({ kind: 'run', arrival: 2 });
+    expect(await take(2, 'b')).toEqual({ kind: 'run', arrival: 2, inMinute: 2 });
     expect(await finish(2, 'b')).toEqual({ owned: true, advanced: true });
   });
 
   it('does not finish a turn whose lock another run holds', async () => {
     await arrive(1);
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
     expect(await take(1, 'b')).toEqual({ kind: 'busy', next: 1 });
     expect(await finish(1, 'b')).toEqual({ owned: false, advanced: false });
   });
