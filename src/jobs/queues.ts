@@ -13,6 +13,7 @@ export const QUEUE = {
   proactive: 'proactive-messages',
   inboundEventsKept: 'inbound-events-kept',
   userRetention: 'user-retention',
+  senderErasure: 'sender-erasure',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
@@ -28,6 +29,7 @@ export const JOB = {
   deliverClaimUpdates: 'deliver-claim-updates',
   inboundEventKept: 'inbound-event-kept',
   purgeUnverifiedUsers: 'purge-unverified-users',
+  forgetSender: 'forget-sender',
 } as const;
 
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
@@ -124,6 +126,9 @@ export const outboxEventParkedSchema = z.object({
   lastError: z.string().max(2000),
 });
 export type OutboxEventParkedJob = z.infer<typeof outboxEventParkedSchema>;
+
+/** Forgets a sender in Redis once their conversation ended for good: by their keyed hash only. */
+export const forgetSenderSchema = z.object({ sender: z.string().min(1).max(64) });
 
 /**
  * Sends a user's due claim updates in their turn (src/jobs/processors/deliver-claim-updates.ts).

@@ -80,6 +80,26 @@ export function redisKeys(
     ttl,
     /** The keyed hash naming a sender in keys (never the number itself). */
     senderId: sender,
+    /**
+     * Every key kept per sender, by the sender's id: what forgetting a sender deletes (with the
+     * minute counters, senderMinuteOf, which live two minutes).
+     */
+    ofSender: (id: string): string[] =>
+      [
+        'conversation',
+        'sender-seq',
+        'sender-next',
+        'sender-arrivals',
+        'sender-gaps',
+        'last-inbound',
+        'sent-recent',
+      ].map((kind) => `${prefix}:${kind}:${id}`),
+    /** A sender's lane keys by the sender's id (for a job that knows only the id). */
+    laneOf: (id: string) => ({
+      next: `${prefix}:sender-next:${id}`,
+      sequence: `${prefix}:sender-seq:${id}`,
+      lock: `${prefix}:sender-lock:${id}`,
+    }),
     /** Conversation state of one sender. */
     conversation: (phone: string) => `${prefix}:conversation:${sender(phone)}`,
     /** Arrival order of one sender's messages. */
@@ -94,6 +114,8 @@ export function redisKeys(
     senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${sender(phone)}`,
     /** The MessageSids of a sender's messages that took their turn in one minute (flood limit). */
     senderMinute: (phone: string, minute: number) => `${prefix}:sender-minute:${sender(phone)}:${minute}`,
+    /** The same by the sender's id. */
+    senderMinuteOf: (id: string, minute: number) => `${prefix}:sender-minute:${id}:${minute}`,
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
     senderGaps: (phone: string) => `${prefix}:sender-gaps:${sender(phone)}`,
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */

@@ -15,6 +15,7 @@ import { makeSendMessageProcessor } from './processors/send-message';
 import { makeUpdatePreferenceProcessor } from './processors/update-preference';
 import { makeDeliverClaimUpdatesProcessor } from './processors/deliver-claim-updates';
 import { makeInboundEventKeptProcessor } from './processors/inbound-event-kept';
+import { makeForgetSenderProcessor } from './processors/forget-sender';
 import { makePurgeUnverifiedUsersProcessor } from './processors/purge-unverified-users';
 import { installUserRetentionSchedule } from '../users/unverified-retention';
 
@@ -93,6 +94,11 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       options: { concurrency, ...FAST_RECOVERY, ...OUTAGE_TOLERANT },
     },
     { queue: QUEUE.inboundEventsKept, processor: makeInboundEventKeptProcessor(deps), options: ONE_AT_A_TIME },
+    {
+      queue: QUEUE.senderErasure,
+      processor: withOutageWait(deps, makeForgetSenderProcessor(deps)),
+      options: { ...ONE_AT_A_TIME, ...OUTAGE_TOLERANT },
+    },
     { queue: QUEUE.outboxRelay, processor: outbox.relay, options: ONE_AT_A_TIME },
     { queue: QUEUE.outboxRetention, processor: outbox.purge, options: ONE_AT_A_TIME },
     {

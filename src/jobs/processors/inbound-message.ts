@@ -18,6 +18,9 @@ import { JOB, QUEUE, type InboundMessage } from '../queues';
 
 export type InboundResult = { outcome: LaneResult };
 
+// Long enough for this job to be recorded as finished, so the erasure can remove it too.
+const FORGET_AFTER_MS = 1_000;
+
 export function makeInboundMessageProcessor(deps: TurnDeps) {
   const converse = makeConverse(deps);
   const runInLane = makeLaneRunner(deps, deps.queues[QUEUE.inbound]);
@@ -30,6 +33,7 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
     const phone = phoneFromWhatsAppAddress(message.from);
     if (phone === undefined) throw new UnrecoverableError('inbound message from a non-E.164 address');
 
+    let forgotten = false;
     const outcome = await runInLane(
       job,
       token,
@@ -52,10 +56,20 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
           turn.effects.load(),
         ]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
+        forgotten = next === undefined;
         return stateRecord(deps.keys, phone, next);
       },
       ({ turnId }) => apologise(deps, message, turnId),
     );
+    // The conversation ended for good (DELETE MY DATA, or NO before registering): once this
+    // job is finished, forget the sender in Redis too (src/jobs/processors/forget-sender.ts).
+    if (forgotten) {
+      await deps.queues[QUEUE.senderErasure].add(
+        JOB.forgetSender,
+        { sender: deps.keys.senderId(phone) },
+        { jobId: `forget-${message.messageSid}`, delay: FORGET_AFTER_MS, removeOnComplete: true },
+      );
+    }
     return { outcome };
   };
 }

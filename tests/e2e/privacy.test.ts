@@ -1,0 +1,105 @@
+// What Redis keeps of a passenger, through real processes: after a whole onboarding and a journey
+// report no key or value under the service's prefix holds their number or the code they typed
+// (job data is sealed, keys name senders by a keyed hash); after DELETE MY DATA nothing of theirs
+// is left at all: no key named by their hash, no job record.
+import type { Redis } from 'ioredis';
+import { eventually } from '../support/eventually';
+import { startStack, type Stack } from './stack';
+
+const PHONE = '+447700900481';
+const DIGITS = PHONE.slice(1);
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 7), Buffer.from([0xff, 0xd9])]);
+
+/** Every key under the prefix with its value as text (all five types, and streams). */
+async function dump(redis: Redis, prefix: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    for (const key of keys) {
+      const type = await redis.type(key);
+      const value =
+        type === 'string'
+          ? await redis.get(key)
+          : type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : type === 'set'
+              ? JSON.stringify(await redis.smembers(key))
+              : type === 'zset'
+                ? JSON.stringify(await redis.zrange(key, '0', '-1'))
+                : type === 'list'
+                  ? JSON.stringify(await redis.lrange(key, 0, -1))
+                  : type === 'stream'
+                    ? JSON.stringify(await redis.xrange(key, '-', '+'))
+                    : '';
+      out.set(key, value ?? '');
+    }
+  } while (cursor !== '0');
+  return out;
+}
+
+/** Where `token` appears as a whole token (not inside a longer run of digits or base64url). */
+function holding(values: Map<string, string>, token: string): string[] {
+  const pattern = new RegExp(`(?<![0-9A-Za-z_-])\\+?${token}(?![0-9A-Za-z_-])`);
+  return [...values].filter(([key, value]) => pattern.test(key) || pattern.test(value)).map(([key]) => key);
+}
+
+describe('what Redis keeps of a passenger', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 1 });
+  }, 60_000);
+  afterAll(() => stack?.stop(), 30_000);
+
+  const replies = () => stack.twilio.messagesTo(`whatsapp:${PHONE}`).map((m) => m.body);
+  async function send(body: string, media: Array<{ url: string; contentType: string }> = []): Promise<string> {
+    const before = replies().length;
+    expect((await stack.webhooks.inbound({ from: PHONE, body, media })).status).toBe(200);
+    return eventually(
+      () => {
+        expect(replies().length).toBeGreaterThan(before);
+        return replies()[before]!;
+      },
+      { timeoutMs: 20_000, what: `the reply to ${JSON.stringify(body)}` },
+    );
+  }
+
+  it('holds neither the number nor the code after onboarding and a journey; nothing at all after DELETE MY DATA', async () => {
+    await send('Hi');
+    await send('YES');
+    const code = stack.twilio.lastCode(PHONE)!;
+    expect(code).toMatch(/^[0-9]{6}$/);
+    await send(code);
+    await send('1');
+    await send('yesterday');
+    await send('leeds');
+    await send('york');
+    await send('8:05');
+    await send('9:10');
+    await send('single');
+    const photo = stack.twilio.addMedia({ bytes: JPEG, contentType: 'image/jpeg' });
+    await send('', [{ url: photo.url, contentType: 'image/jpeg' }]);
+    expect(await send('YES')).toMatch(/RR-[0-9A-Z]{6}/);
+
+    const kept = await dump(stack.redis, stack.prefix);
+    expect(kept.size).toBeGreaterThan(20);
+    expect(holding(kept, DIGITS)).toEqual([]);
+    expect(holding(kept, code)).toEqual([]);
+    // The sender is there under their keyed hash.
+    const sender = stack.keys.senderId(PHONE);
+    expect([...kept.keys()].filter((key) => key.includes(sender)).length).toBeGreaterThan(0);
+
+    await send('DELETE MY DATA');
+    expect(await send('DELETE')).toMatch(/deleted/i);
+    await eventually(
+      async () => {
+        const left = await dump(stack.redis, stack.prefix);
+        expect([...left.keys()].filter((key) => key.includes(sender))).toEqual([]);
+        expect([...left.values()].filter((value) => value.includes(sender))).toEqual([]);
+      },
+      { timeoutMs: 20_000, what: 'the sender forgotten in Redis' },
+    );
+  }, 120_000);
+});
