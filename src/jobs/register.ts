@@ -2,7 +2,7 @@
 // the concurrency, locks and recovery each queue needs. The worker process (src/main/worker.ts)
 // and the dev process both call startWorkers. No processor waits for another job.
 import { hostname } from 'node:os';
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { MetricsTime, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Deps } from '../deps';
 import { makeSendRate } from '../outbound/send-rate';
@@ -123,6 +123,8 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
       prefix: deps.config.redisKeyPrefix,
       // The name is stored on each job it processes (processedBy): which process handled what.
       name: `${hostname()}:${process.pid}`,
+      // Completed and failed counts per minute, kept a week: Bull Board draws them per queue.
+      metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       ...extra,
     });
     // A Worker without an error listener would crash the process on a Redis hiccup.
