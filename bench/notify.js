@@ -28,7 +28,8 @@ const cpu = require('./e2e-cpu');
 
 const { DIST, REDIS_URL, WORKERS, ACCOUNT_SID, AUTH_TOKEN, BOT } = stack;
 const { sleep } = traffic;
-const { LOCAL_CLAIM_UPDATE_CONTENT_SID } = require(path.join(DIST, 'config'));
+const { LOCAL_CLAIM_UPDATE_CONTENT_SID, loadConfig } = require(path.join(DIST, 'config'));
+const { redisKeys } = require(path.join(DIST, 'jobs', 'redis-keys'));
 
 const PASSENGERS = Number(process.env.BENCH_NOTIFY_PASSENGERS ?? 5000);
 const RATE = Number(process.env.BENCH_NOTIFY_RATE ?? 200);
@@ -255,12 +256,6 @@ async function main() {
   const eligible = passengers.filter((p) => p.ineligible === undefined);
   const seedStarted = performance.now();
   await seed(databaseUrl, passengers);
-  // Half the passengers wrote a minute ago: the window is open for them.
-  const marks = redis.pipeline();
-  for (const p of passengers.filter((q) => q.windowOpen)) {
-    marks.set(`${prefix}:last-inbound:${p.phone}`, String(Date.now() - 60_000), 'EX', 24 * 3600);
-  }
-  await marks.exec();
   const seedSeconds = (performance.now() - seedStarted) / 1000;
 
   state.standIn = await stack.startStandIn({ statusCallbacks: false });
@@ -284,6 +279,18 @@ async function main() {
     TWILIO_VERIFY_BASE_URL: state.standIn.url,
     LOG_LEVEL: 'warn',
   };
+  // Half the passengers wrote a minute ago: the window is open for them. The key is the build's
+  // own (src/jobs/redis-keys.ts), as the workers' config names it.
+  const config = loadConfig({ ...process.env, ...env });
+  const keys = redisKeys(config.redisKeyPrefix, {
+    finishedMessageTtlSeconds: config.finishedMessageTtlSeconds,
+    senderKeySecret: config.senderKeySecret,
+  });
+  const marks = redis.pipeline();
+  for (const p of passengers.filter((q) => q.windowOpen)) {
+    marks.set(keys.lastInbound(p.phone), String(Date.now() - 60_000), 'EX', keys.ttl.whatsappWindow);
+  }
+  await marks.exec();
   const workers = Array.from({ length: WORKERS }, (_, i) => startWorker(`worker ${i + 1}`, env));
   state.workers = workers;
   await workersReading(redis, workers);

@@ -1,6 +1,7 @@
 // Every environment variable the service reads, parsed once at start. A bad value stops the
 // process with one line naming the variable; nothing else in the code reads process.env.
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import path from 'node:path';
 import { z } from 'zod';
 import { TERMS_VERSION_PATTERN } from './events/event-types';
 
@@ -128,6 +129,11 @@ const envSchema = z.object({
     .regex(/^[a-zA-Z0-9_-]{1,40}$/, 'letters, digits, - and _ only')
     .default('wh'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Where `npm run dev` writes its URLs for `npm run chat` (default: .dev-server.json in the checkout).
+  DEV_SERVER_FILE: optionalString,
+  // Traces go by OTLP/HTTP to this base URL (the exporter adds /v1/traces); unset, tracing is off.
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl,
+  OTEL_SERVICE_NAME: optionalString.pipe(z.string().max(100).optional()),
 });
 
 export type TwilioConfig = {
@@ -180,6 +186,10 @@ export type Config = {
   /** Twilio Verify allows 5 checks per verification; the cooldown keeps RESEND from spamming. */
   verification: { resendCooldownSeconds: number; maxChecks: number };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `npm run dev`'s state file (src/main/dev-server-file.ts); undefined: the checkout's default. */
+  devServerFile: string | undefined;
+  /** OpenTelemetry tracing (src/observability/tracing.ts): off without an OTLP endpoint. */
+  tracing: { otlpEndpoint: string | undefined; serviceName: string };
 };
 
 /** The sender-key secret when SENDER_KEY_SECRET is unset: every process with the same Twilio token agrees. */
@@ -290,5 +300,48 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     finishedMessageTtlSeconds: e.FINISHED_MESSAGE_TTL_SECONDS,
     verification: { resendCooldownSeconds: e.VERIFY_RESEND_COOLDOWN_SECONDS, maxChecks: 5 },
     logLevel: e.LOG_LEVEL,
+    devServerFile: e.DEV_SERVER_FILE,
+    tracing: {
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, ''),
+      serviceName: e.OTEL_SERVICE_NAME ?? 'whatsapp-handler',
+    },
   };
+}
+
+/** What `npm run dev` names after the checkout when REDIS_KEY_PREFIX, DATABASE_URL, INBOUND_EVENTS_STREAM are unset. */
+export function checkoutDefaults(checkoutDir: string): {
+  redisKeyPrefix: string;
+  databaseName: string;
+  inboundEventsStream: string;
+} {
+  // Eight hex digits of the checkout's path: two checkouts on one machine differ, one keeps its data.
+  const id = createHash('sha256').update(path.resolve(checkoutDir)).digest('hex').slice(0, 8);
+  return {
+    redisKeyPrefix: `wh-dev-${id}`,
+    databaseName: `wh_dev_${id}`,
+    inboundEventsStream: `railrepay:events:wh-dev-${id}`,
+  };
+}
+
+/**
+ * The configuration of local tools (`npm run dev`, `chat`, `ops` outside production): as loadConfig,
+ * but an unset REDIS_KEY_PREFIX, DATABASE_URL (database name on the default server) or
+ * INBOUND_EVENTS_STREAM is named after the checkout, so two checkouts beside each other never share
+ * queues, conversations, rows or claim events (decision 0025). `createDatabase` names the database
+ * to create when missing: only one this function chose.
+ */
+export function loadDevConfig(
+  checkoutDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: Config; createDatabase: string | undefined } {
+  const defaults = checkoutDefaults(checkoutDir);
+  const unset = (name: string) => env[name] === undefined || env[name] === '';
+  const databaseUrl = unset('DATABASE_URL') ? `postgres://postgres@127.0.0.1:5432/${defaults.databaseName}` : undefined;
+  const config = loadConfig({
+    ...env,
+    ...(unset('REDIS_KEY_PREFIX') && { REDIS_KEY_PREFIX: defaults.redisKeyPrefix }),
+    ...(databaseUrl !== undefined && { DATABASE_URL: databaseUrl }),
+    ...(unset('INBOUND_EVENTS_STREAM') && { INBOUND_EVENTS_STREAM: defaults.inboundEventsStream }),
+  });
+  return { config, createDatabase: databaseUrl === undefined ? undefined : defaults.databaseName };
 }

@@ -3,6 +3,7 @@
 // 429, 5xx and network failures are thrown, so the turn waits and tries again; any other refusal
 // is logged and reported as a failed start or an expired check (the way forward is RESEND).
 import type { Deps } from '../deps';
+import { errorCodeLabel } from '../observability/metrics';
 import { maskPhone } from '../phone';
 import { TwilioApiError, type VerificationStatus } from '../twilio/gateway';
 
@@ -16,7 +17,7 @@ const CODE_PATTERN = /^[0-9]{4,10}$/;
 export type StartOutcome = 'sent' | 'too-many-sends' | 'failed';
 export type CheckOutcome = 'approved' | 'wrong-code' | 'expired' | 'too-many-checks';
 
-type VerifyDeps = Pick<Deps, 'twilio' | 'config' | 'logger'>;
+type VerifyDeps = Pick<Deps, 'twilio' | 'config' | 'logger' | 'metrics'>;
 
 /** Twilio's answer with this code (60202 and 60203 come as HTTP 429, yet are answers, not outages). */
 function answered(error: unknown, code: number): boolean {
@@ -27,12 +28,20 @@ function refusedForGood(error: unknown): error is TwilioApiError {
   return error instanceof TwilioApiError && !error.retryable;
 }
 
+/** Counts a Twilio error that is not the passenger's answer: a refusal, or an outage the turn waits on. */
+function countFailure(deps: VerifyDeps, operation: 'start' | 'check' | 'cancel', error: unknown): void {
+  if (error instanceof TwilioApiError) {
+    deps.metrics.verifyFailures.inc({ operation, error_code: errorCodeLabel(error.code) });
+  }
+}
+
 export async function startVerification(deps: VerifyDeps, phone: string): Promise<StartOutcome> {
   try {
     await deps.twilio.startVerification({ to: phone, channel: deps.config.twilio.verifyChannel });
     return 'sent';
   } catch (error) {
     if (answered(error, VERIFY_TOO_MANY_SENDS)) return 'too-many-sends';
+    countFailure(deps, 'start', error);
     if (!refusedForGood(error)) throw error;
     deps.logger.warn(
       { to: maskPhone(phone), status: error.status, twilioCode: error.code },
@@ -52,6 +61,7 @@ export async function checkVerification(deps: VerifyDeps, phone: string, text: s
   } catch (error) {
     if (answered(error, VERIFY_NOT_FOUND)) return 'expired';
     if (answered(error, VERIFY_TOO_MANY_CHECKS)) return 'too-many-checks';
+    countFailure(deps, 'check', error);
     if (!refusedForGood(error)) throw error;
     deps.logger.warn(
       { to: maskPhone(phone), status: error.status, twilioCode: error.code },
@@ -68,6 +78,7 @@ export async function cancelVerification(deps: VerifyDeps, phone: string): Promi
   } catch (error) {
     // None pending (expired, approved, never started): nothing to cancel.
     if (answered(error, VERIFY_NOT_FOUND)) return;
+    countFailure(deps, 'cancel', error);
     if (!refusedForGood(error)) throw error;
     deps.logger.warn(
       { to: maskPhone(phone), status: error.status, twilioCode: error.code },

@@ -35,6 +35,12 @@ export const JOB = {
 const whatsAppAddress = z.string().regex(/^whatsapp:\+[1-9][0-9]{1,14}$/);
 const messageSid = z.string().regex(/^(SM|MM|IM)[0-9a-fA-F]{32}$/);
 
+// W3C Trace Context: traceparent is version-traceid-spanid-flags; tracestate is at most 512 chars.
+export const traceCarrierSchema = z.object({
+  traceparent: z.string().regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/),
+  tracestate: z.string().max(512).optional(),
+});
+
 /** One inbound WhatsApp message, as the webhook accepted it (held sealed in the job). */
 export const inboundMessageSchema = z.object({
   messageSid,
@@ -58,6 +64,11 @@ export const inboundMessageJobSchema = z.object({
   from: z.string().max(32),
   receivedAt: z.iso.datetime(),
   sealed: z.string().max(64 * 1024),
+  /**
+   * The webhook's W3C trace context, so the job's span continues its trace (absent with tracing
+   * off). A malformed one is dropped, never the message with it.
+   */
+  trace: traceCarrierSchema.optional().catch(undefined),
 });
 export type InboundMessageJob = z.infer<typeof inboundMessageJobSchema>;
 
@@ -128,7 +139,13 @@ export const outboxEventParkedSchema = z.object({
 export type OutboxEventParkedJob = z.infer<typeof outboxEventParkedSchema>;
 
 /** Forgets a sender in Redis once their conversation ended for good: by their keyed hash only. */
-export const forgetSenderSchema = z.object({ sender: z.string().min(1).max(64) });
+export const forgetSenderSchema = z.object({
+  sender: z.string().min(1).max(64),
+  /** The arrival number of the message that ended the conversation: a later one starts a new one. */
+  arrival: z.number().int().min(1),
+  /** When that message was queued (ms): job records up to then are theirs to remove. */
+  endedAt: z.number().int(),
+});
 
 /**
  * Sends a user's due claim updates in their turn (src/jobs/processors/deliver-claim-updates.ts).

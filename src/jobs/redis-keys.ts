@@ -99,6 +99,8 @@ export function redisKeys(
       next: `${prefix}:sender-next:${id}`,
       sequence: `${prefix}:sender-seq:${id}`,
       lock: `${prefix}:sender-lock:${id}`,
+      arrivals: `${prefix}:sender-arrivals:${id}`,
+      gaps: `${prefix}:sender-gaps:${id}`,
     }),
     /** Conversation state of one sender. */
     conversation: (phone: string) => `${prefix}:conversation:${sender(phone)}`,

@@ -16,6 +16,7 @@ const SCRIPTS = {
   recordEffect: 'record-effect-2',
   rememberSent: 'remember-sent-1',
   takeIdleLock: 'take-idle-lock-3',
+  forgetSender: 'forget-sender-3n',
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
@@ -203,4 +204,14 @@ export async function takeIdleLockScript(
 ): Promise<'ok' | 'busy' | 'behind'> {
   return (await scripts(redis).takeIdleLock(keys.next, keys.sequence, keys.lock, args.token, args.lockTtlMs)) as
     'ok' | 'busy' | 'behind';
+}
+
+/** Deletes a sender's keys unless they wrote after `arrival` or a turn of theirs runs. */
+export async function forgetSenderScript(
+  redis: Redis,
+  keys: { sequence: string; lock: string; conversation: string; others: string[] },
+  args: { arrival: number },
+): Promise<'forgotten' | 'busy' | 'returned'> {
+  const all = [keys.sequence, keys.lock, keys.conversation, ...keys.others];
+  return (await scripts(redis).forgetSender(all.length, ...all, args.arrival)) as 'forgotten' | 'busy' | 'returned';
 }

@@ -9,6 +9,7 @@ import { makeMetrics } from '../observability/metrics';
 import { makeOutboxMetrics } from '../outbox/outbox-metrics';
 import { makeRedis } from '../redis';
 import type { TwilioGateway } from '../twilio/gateway';
+import { traceTwilioGateway } from '../twilio/traced-gateway';
 import { makeTwilioGateway } from '../twilio/twilio-client';
 import type { Deps } from '../deps';
 
@@ -47,7 +48,8 @@ export function buildDeps(
       finishedMessageTtlSeconds: config.finishedMessageTtlSeconds,
       senderKeySecret: config.senderKeySecret,
     }),
-    twilio: options.twilio ?? makeTwilioGateway(config.twilio),
+    // Each call a span of the turn that made it (a no-op unless tracing is on).
+    twilio: traceTwilioGateway(options.twilio ?? makeTwilioGateway(config.twilio)),
     logger,
     clock: systemClock,
     metrics,

@@ -8,8 +8,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../config';
+import { loadDevConfig, type Config } from '../config';
 import { makePool, type Pool } from '../db/pool';
+import { chatTargets, type ChatTargets } from '../dev/chat-targets';
+import { devServerFilePath, readDevServerFile } from '../dev/dev-server-file';
 import { appendInboundEvent } from '../inbound-events/event-stream';
 import { isE164 } from '../phone';
 import { makeRedis } from '../redis';
@@ -36,9 +38,10 @@ const DRAIN_MS = 2_000;
 const REDIS_WAIT_MS = 3_000;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
+const CHECKOUT = path.join(__dirname, '../..');
 
 /** Connections for `/event`, opened on first use: a chat that never sends one needs neither. */
-function makeEventPublisher(config: Config) {
+function makeEventPublisher(config: Config, targets: ChatTargets) {
   let db: Pool | undefined;
   let redis: Redis | undefined;
 
@@ -64,7 +67,7 @@ function makeEventPublisher(config: Config) {
   return {
     /** Publishes the event for the number's latest journey; resolves with a line for the chat. */
     async publish(phone: string, command: ChatEventCommand): Promise<string> {
-      db ??= makePool(config.databaseUrl, { max: 1, applicationName: 'whatsapp-handler-chat' });
+      db ??= makePool(targets.databaseUrl, { max: 1, applicationName: 'whatsapp-handler-chat' });
       const user = await findUserByPhone(db, phone);
       if (user === undefined) return `no user for ${phone} yet: sign up in this chat first`;
       const [journey] = await listJourneys(db, user.id, 1);
@@ -75,8 +78,8 @@ function makeEventPublisher(config: Config) {
         eventId: randomUUID(),
         occurredAt: new Date(),
       });
-      await appendInboundEvent(await connectedRedis(), config.inboundEvents.stream, event);
-      return `published ${event.eventType} for journey ${journey.reference} to ${config.inboundEvents.stream}`;
+      await appendInboundEvent(await connectedRedis(), targets.inboundEventsStream, event);
+      return `published ${event.eventType} for journey ${journey.reference} to ${targets.inboundEventsStream}`;
     },
     async close(): Promise<void> {
       redis?.disconnect();
@@ -86,14 +89,16 @@ function makeEventPublisher(config: Config) {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  // The same per-checkout defaults as `npm run dev`; a running dev server's own file comes first.
+  const { config } = loadDevConfig(CHECKOUT);
+  const targets = chatTargets(config, await readDevServerFile(devServerFilePath(config.devServerFile, CHECKOUT)));
   const phone = chatPhoneFromArgs(process.argv.slice(2), DEFAULT_PHONE);
   if (!isE164(phone)) throw new Error(`not an E.164 number: ${phone} (use --phone +447700900123)`);
   if (config.twilio.mode !== 'local')
     print('Twilio credentials are set: replies go to real Twilio and will not show here.');
-  const standInUrl = `http://127.0.0.1:${config.localTwilioPort}`;
+  const standInUrl = targets.standInUrl;
   const identity: ChatIdentity = {
-    webhookUrl: `${config.publicBaseUrl}/webhooks/twilio/whatsapp`,
+    webhookUrl: targets.webhookUrl,
     accountSid: config.twilio.accountSid,
     authToken: config.twilio.authToken,
     botAddress: config.twilio.whatsappFrom,
@@ -142,9 +147,9 @@ async function main(): Promise<void> {
       .finally(() => (polling = false));
   }, POLL_MS);
 
-  print(`Chatting as ${phone} with ${identity.webhookUrl}. Type a message; Ctrl-D to quit.`);
+  print(`Chatting as ${phone} with ${identity.webhookUrl} (from ${targets.source}). Type a message; Ctrl-D to quit.`);
   print('(/help lists the local commands: files, claim events, the WhatsApp window)');
-  const events = makeEventPublisher(config);
+  const events = makeEventPublisher(config, targets);
   let windowClosed = false;
   const lines = createInterface({ input: process.stdin, terminal: false });
   for await (const line of lines) {

@@ -2,6 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import { loadConfig } from '../config';
 import { makeRequestListener } from '../http/app';
+import { startTracing } from '../observability/tracing';
 import type { Readiness } from '../http/routes/health';
 import { buildDeps, type BuiltDeps } from './build-deps';
 import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
@@ -42,8 +43,14 @@ export async function startWeb(deps: BuiltDeps): Promise<{ server: Server; stop:
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig();
+    const stopTracing = startTracing(config);
     const deps = buildDeps(config, { role: 'web' });
     const { stop } = await startWeb(deps);
-    onShutdownSignal(deps.logger, () => [...stop, { name: 'connections', run: () => deps.close() }]);
+    onShutdownSignal(deps.logger, () => [
+      ...stop,
+      { name: 'connections', run: () => deps.close() },
+      // Last, so the spans of the final requests are sent too.
+      { name: 'tracing', run: stopTracing },
+    ]);
   });
 }

@@ -8,6 +8,7 @@ import { hasBearerToken } from '../http/middleware/require-bearer-token';
 import { startStreamConsumer } from '../inbound-events/stream-consumer';
 import { startWorkers } from '../jobs/register';
 import { observeWorker } from '../observability/metrics';
+import { startTracing } from '../observability/tracing';
 import type { BuiltDeps } from './build-deps';
 import { buildDeps } from './build-deps';
 import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
@@ -78,8 +79,14 @@ export function serveMetrics(registry: Registry, options: MetricsServerOptions):
 if (require.main === module) {
   runMain(async () => {
     const config = loadConfig();
+    const stopTracing = startTracing(config);
     const deps = buildDeps(config, { role: 'worker' });
     const { stop } = await startWorkerProcess(deps);
-    onShutdownSignal(deps.logger, () => [...stop, { name: 'connections', run: () => deps.close() }]);
+    onShutdownSignal(deps.logger, () => [
+      ...stop,
+      { name: 'connections', run: () => deps.close() },
+      // Last, so the spans of the final requests and jobs are sent too.
+      { name: 'tracing', run: stopTracing },
+    ]);
   });
 }

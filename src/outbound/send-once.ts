@@ -6,6 +6,7 @@
 import type { Deps } from '../deps';
 import { SENT_TO_LIMIT } from '../jobs/redis-keys';
 import { rememberSentScript } from '../jobs/redis-scripts';
+import { errorCodeLabel } from '../observability/metrics';
 import { TwilioApiError, type OutgoingMessage } from '../twilio/gateway';
 import type { SendRate } from './send-rate';
 
@@ -28,7 +29,9 @@ export type SendOutcome =
   /** Twilio refused it for good (an invalid number, a blocked recipient): sending again won't help. */
   | { refused: TwilioApiError };
 
-export type SendDeps = Pick<Deps, 'redis' | 'keys' | 'twilio' | 'config' | 'logger'> & { sendRate: SendRate };
+export type SendDeps = Pick<Deps, 'redis' | 'keys' | 'twilio' | 'config' | 'logger' | 'metrics'> & {
+  sendRate: SendRate;
+};
 
 /**
  * Sends unless the ledger shows it was sent. Throws on errors worth retrying (429, 5xx, network):
@@ -58,7 +61,11 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
     await record(deps, ledger, message.to, sent.sid);
     return { sid: sent.sid };
   } catch (error) {
-    if (error instanceof TwilioApiError && !error.retryable) return { refused: error };
+    if (error instanceof TwilioApiError) {
+      const kind = error.retryable ? 'retried' : 'refused';
+      deps.metrics.outboundFailures.inc({ kind, error_code: errorCodeLabel(error.code) });
+      if (kind === 'refused') return { refused: error };
+    }
     throw error;
   }
 }

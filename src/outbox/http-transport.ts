@@ -1,6 +1,14 @@
 // POSTs each event as JSON to one URL, signed in the Standard Webhooks style, so a consumer can
 // verify it came from us and drop replays (webhook-id is the event_id, stable across retries).
+// Each POST is a span and carries its traceparent, so the receiver's work can join the trace.
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from '@opentelemetry/semantic-conventions';
 import type { Clock } from '../clock';
+import { failSpan, injectTraceContext, SPAN_ATTR, SpanKind, withSpan, type Span } from '../observability/tracing';
 import type { EventEnvelope } from './envelope';
 import type { OutboxTransport, PublishOutcome } from './transport';
 import { signWebhook } from './webhook-signature';
@@ -29,8 +37,23 @@ function isRetryableStatus(status: number): boolean {
 export function makeHttpTransport(options: HttpTransportOptions): OutboxTransport {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const parallelism = options.parallelism ?? DEFAULT_PARALLELISM;
+  const target = new URL(options.url);
+  const server = {
+    [ATTR_HTTP_REQUEST_METHOD]: 'POST',
+    [ATTR_SERVER_ADDRESS]: target.hostname,
+    [ATTR_SERVER_PORT]: Number(target.port) || (target.protocol === 'https:' ? 443 : 80),
+  };
 
-  async function send(envelope: EventEnvelope): Promise<PublishOutcome> {
+  function send(envelope: EventEnvelope): Promise<PublishOutcome> {
+    const attributes = {
+      ...server,
+      [SPAN_ATTR.eventId]: envelope.event_id,
+      [SPAN_ATTR.eventType]: envelope.event_type,
+    };
+    return withSpan('POST', attributes, (span) => post(envelope, span), { kind: SpanKind.CLIENT });
+  }
+
+  async function post(envelope: EventEnvelope, span: Span): Promise<PublishOutcome> {
     const body = JSON.stringify(envelope);
     const timestamp = Math.floor(options.clock.now().getTime() / 1000);
     try {
@@ -41,18 +64,22 @@ export function makeHttpTransport(options: HttpTransportOptions): OutboxTranspor
           'webhook-id': envelope.event_id,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signWebhook(options.secret, envelope.event_id, timestamp, body),
+          ...injectTraceContext(),
         },
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
       // The body is not needed; reading it frees the socket for reuse.
       await response.arrayBuffer().catch(() => undefined);
+      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, response.status);
       if (response.ok) return { ok: true };
+      failSpan(span, String(response.status));
       return { ok: false, error: `HTTP ${response.status}`, permanent: !isRetryableStatus(response.status) };
     } catch (error) {
       // Duck-typed: fetch's DOMException is not always an instanceof this realm's Error.
       const { name, message } = error as { name?: string; message?: string };
       const reason = name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : String(message ?? error);
+      failSpan(span, name ?? 'unknown');
       return { ok: false, error: `POST failed: ${reason}`, permanent: false };
     }
   }

@@ -5,11 +5,12 @@
 // at least once, never lost (consumers dedupe on event_id).
 import type { Pool } from 'pg';
 import type { Logger } from '../logger';
+import { SPAN_ATTR, SpanKind, withSpan, type Span } from '../observability/tracing';
 import { claimDueEvents, markPublished, recordPublishFailure, type OutboxEvent } from '../repos/outbox';
 import { retryDelayMs } from './backoff';
 import { toEnvelope } from './envelope';
 import type { OutboxMetrics } from './outbox-metrics';
-import type { OutboxTransport } from './transport';
+import type { OutboxTransport, PublishOutcome } from './transport';
 
 // 500 events make one XADD pipeline of ~200 KB and one UPDATE. bench/outbox.js (100k events, two
 // relays): batch 100 ~19k events/s, 500 ~23k/s, 2,000 ~27k/s; the last holds 4x the row locks
@@ -48,7 +49,7 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
       await client.query('commit');
       return { claimed: 0, published: 0, failed: 0, parked: [] };
     }
-    const outcomes = await deps.transport.publish(events.map(toEnvelope));
+    const outcomes = await publishTraced(deps.transport, events);
     const publishedIds: string[] = [];
     const failures: Array<ParkedNotice & { park: boolean }> = [];
     for (const [i, event] of events.entries()) {
@@ -99,6 +100,25 @@ export async function relayBatch(deps: RelayDeps, batchSize: number): Promise<Ba
     // A client whose transaction failed may have a dead connection: do not pool it again.
     client.release(broken);
   }
+}
+
+/**
+ * Publishes a claimed batch in a span (an HTTP transport's requests are its children). Only
+ * batches with events get one, so the 5-second sweep adds nothing to traces.
+ */
+function publishTraced(transport: OutboxTransport, events: readonly OutboxEvent[]): Promise<PublishOutcome[]> {
+  const attributes = {
+    [SPAN_ATTR.messagingOperation]: 'send',
+    [SPAN_ATTR.outboxTransport]: transport.name,
+    [SPAN_ATTR.batchCount]: events.length,
+  };
+  const publish = async (span: Span) => {
+    const outcomes = await transport.publish(events.map(toEnvelope));
+    const published = outcomes.filter((outcome) => outcome.ok).length;
+    span.setAttributes({ [SPAN_ATTR.outboxPublished]: published, [SPAN_ATTR.outboxFailed]: events.length - published });
+    return outcomes;
+  };
+  return withSpan('outbox publish', attributes, publish, { kind: SpanKind.PRODUCER });
 }
 
 export type RelayRunResult = { batches: number; published: number; failed: number; parked: number; more: boolean };

@@ -2,6 +2,8 @@
 // stores values as JSONB; this registry is the one place that says what each key may contain.
 import { z } from 'zod';
 import { InvalidPreferenceValueError, UnknownPreferenceKeyError } from '../errors';
+// Pure data (the station dataset), no I/O: the API refuses what the chat refuses.
+import { stationByCrs } from '../stations/find-station';
 
 export const preferenceSchemas = {
   /** Delay and claim updates sent proactively. */
@@ -10,8 +12,12 @@ export const preferenceSchemas = {
   opted_out: z.boolean(),
   /** No proactive message between 21:00 and 08:00 London time; they wait until 08:00. */
   quiet_hours: z.boolean(),
-  /** The passenger's usual station, as a three-letter CRS code (for example "KGX"). */
-  home_station: z.string().regex(/^[A-Z]{3}$/, 'must be a three-letter CRS code'),
+  /** The passenger's usual station, as the three-letter CRS code of a known station (for example "KGX"). */
+  home_station: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be a three-letter CRS code')
+    .refine((crs) => stationByCrs(crs) !== undefined, 'must be the CRS code of a known station')
+    .meta({ description: 'the CRS code of a GB station, e.g. "KGX"; an unknown code is refused' }),
 } as const;
 
 export type PreferenceKey = keyof typeof preferenceSchemas;

@@ -153,3 +153,19 @@ export async function reopenAsTemplate(db: Queryable, messageSid: string): Promi
   );
   return rows[0] && toNotification(rows[0]);
 }
+
+/** A user's newest `limit` notifications, newest first, with when each was created and last changed (for operators). */
+export async function listNotificationsOfUser(
+  db: Queryable,
+  userId: string,
+  limit: number,
+): Promise<Array<ClaimNotification & { createdAt: Date; updatedAt: Date }>> {
+  const { rows } = await db.query<Row & { created_at: Date; updated_at: Date }>(
+    `select ${COLUMNS}, created_at, updated_at from whatsapp_handler.claim_notifications
+      where user_id = $1::uuid
+      order by created_at desc, id desc
+      limit $2::int`,
+    [userId, limit],
+  );
+  return rows.map((row) => ({ ...toNotification(row), createdAt: row.created_at, updatedAt: row.updated_at }));
+}

@@ -8,6 +8,7 @@ import {
 import { isDependencyOutage } from '../../src/jobs/dependency-outage';
 import { makeLogger } from '../../src/logger';
 import { loadConfig } from '../../src/config';
+import { makeMetrics } from '../../src/observability/metrics';
 import { TwilioApiError } from '../../src/twilio/gateway';
 import { makeFakeTwilio, type FakeTwilio } from '../jobs/fake-twilio';
 
@@ -20,7 +21,7 @@ describe('verification calls', () => {
   beforeEach(() => {
     twilio = makeFakeTwilio();
     const config = loadConfig({ NODE_ENV: 'test', TWILIO_VERIFY_CHANNEL: 'whatsapp', LOG_LEVEL: 'silent' });
-    deps = { twilio, config, logger: makeLogger('silent') };
+    deps = { twilio, config, logger: makeLogger('silent'), metrics: makeMetrics() };
   });
 
   it('starts a verification on the configured channel', async () => {
@@ -79,6 +80,22 @@ describe('verification calls', () => {
     const outage = new TwilioApiError(0, undefined, 'socket hang up');
     twilio.failNext(1, outage);
     await expect(checkVerification(deps, PHONE, '123456')).rejects.toBe(outage);
+  });
+
+  it("counts Twilio's refusals and outages by operation and code, not the passenger's own limits", async () => {
+    twilio.failNext(1, new TwilioApiError(400, 60200, 'Invalid parameter'));
+    await startVerification(deps, PHONE);
+    twilio.failNext(1, new TwilioApiError(503, undefined, 'Service Unavailable'));
+    await checkVerification(deps, PHONE, '123456').catch(() => undefined);
+    twilio.failNext(1, new TwilioApiError(429, 60203, 'Max send attempts reached'));
+    await startVerification(deps, PHONE);
+    twilio.failNext(1, new TwilioApiError(404, 20404, 'The requested resource was not found'));
+    await checkVerification(deps, PHONE, '123456');
+
+    expect((await deps.metrics.verifyFailures.get()).values).toEqual([
+      expect.objectContaining({ labels: { operation: 'start', error_code: '60200' }, value: 1 }),
+      expect.objectContaining({ labels: { operation: 'check', error_code: 'none' }, value: 1 }),
+    ]);
   });
 
   it('cancelling when nothing is pending is not an error', async () => {

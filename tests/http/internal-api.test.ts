@@ -150,6 +150,22 @@ describe('with a token configured', () => {
     expect(await t.deps.queues[QUEUE.preferenceUpdate].count()).toBe(0);
   });
 
+  it('refuses a home station that is no known station, as the chat does, and queues nothing', async () => {
+    const user = await createUser(t.deps.db, { phoneNumber: '+447700900006' });
+
+    const response = await call(`/api/v1/users/${user.id}/preferences`, {
+      method: 'PUT',
+      body: JSON.stringify({ home_station: 'ZZZ' }),
+    });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      code: 'INVALID_PREFERENCE_VALUE',
+      message: 'invalid value for preference home_station: must be the CRS code of a known station',
+    });
+    expect(await t.deps.queues[QUEUE.preferenceUpdate].count()).toBe(0);
+  });
+
   it('answers 404 to a preference update for an unknown user', async () => {
     const response = await call(`/api/v1/users/${randomUUID()}/preferences`, {
       method: 'PUT',

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { redisKeys } from '../../src/jobs/redis-keys';
 import { recordArrival } from '../../src/jobs/sender-arrival';
+import { forgetSenderScript } from '../../src/jobs/redis-scripts';
 import { finishTurn, takeTurn } from '../../src/jobs/sender-lane';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 
@@ -65,5 +66,33 @@ describe('a sender lane in Redis', () => {
     expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
     expect(await take(1, 'b')).toEqual({ kind: 'busy', next: 1 });
     expect(await finish(1, 'b')).toEqual({ owned: false, advanced: false });
+  });
+
+  it('forgets a sender only if they did not write again after the conversation ended', async () => {
+    const id = keys().senderId(PHONE);
+    const forget = (arrival: number) =>
+      forgetSenderScript(
+        redis,
+        {
+          sequence: keys().laneOf(id).sequence,
+          lock: keys().laneOf(id).lock,
+          conversation: keys().conversation(PHONE),
+          others: keys().ofSender(id).slice(1),
+        },
+        { arrival },
+      );
+    await arrive(1);
+    await arrive(2);
+    await redis.set(keys().conversation(PHONE), '{"step":"awaiting-consent"}');
+    // The conversation ended with message 1, and message 2 started a new one: it stays.
+    expect(await forget(1)).toBe('returned');
+    expect(await redis.get(keys().conversation(PHONE))).not.toBeNull();
+    await redis.set(keys().laneOf(id).lock, 'a-turn');
+    expect(await forget(2)).toBe('busy');
+    await redis.del(keys().laneOf(id).lock);
+    expect(await forget(2)).toBe('forgotten');
+    expect(
+      await redis.exists(keys().conversation(PHONE), keys().senderSequence(PHONE), keys().senderArrivals(PHONE)),
+    ).toBe(0);
   });
 });

@@ -1,6 +1,10 @@
 // `npm run dev` as a developer meets it on a fresh machine: an empty database, no Twilio
 // credentials. The one process migrates, starts the local Twilio stand-in, web and worker, and
 // answers a WhatsApp message through the stand-in.
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import twilio from 'twilio';
 import { Client } from 'pg';
 import { texts } from '../../src/conversation/texts';
@@ -15,6 +19,8 @@ const LOCAL_AUTH_TOKEN = 'local-stand-in-auth-token';
 const PHONE = '+447700900461';
 let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
 const prefix = testPrefix();
+// Not the checkout's own .dev-server.json: a developer's `npm run dev` may be running there.
+const stateFile = path.join(tmpdir(), `${prefix}.dev-server.json`);
 
 beforeAll(async () => (database = await createEmptyDatabase()));
 afterAll(async () => {
@@ -33,6 +39,7 @@ function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     LOCAL_TWILIO_PORT: '0',
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',
+    DEV_SERVER_FILE: stateFile,
     ...extra,
   };
 }
@@ -54,7 +61,7 @@ async function replies(standInUrl: string): Promise<string[]> {
   return messages.map((message) => message.body);
 }
 
-test('on an empty database it migrates, answers a message through the stand-in, and stops on SIGTERM', async () => {
+test('on an empty database it migrates, answers a message through the stand-in, tells `npm run chat` where it is, and stops on SIGTERM', async () => {
   expect(await usersTableExists()).toBe(false);
   const dev: ServiceProcess = startService('dev', env());
   await waitForOutput(dev, (output) => output.includes('ready: POST'), 60_000);
@@ -83,8 +90,25 @@ test('on an empty database it migrates, answers a message through the stand-in, 
   );
   expect(received).toEqual([texts.welcome]);
 
+  // It told `npm run chat` where it is, and a second one in the same checkout refuses to start.
+  const state = JSON.parse(readFileSync(stateFile, 'utf8'));
+  expect(state).toMatchObject({
+    pid: dev.child.pid,
+    webUrl: `http://127.0.0.1:${port}`,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    localTwilioUrl: standInUrl,
+    redisKeyPrefix: prefix,
+    database: database.name,
+  });
+  const second = startService('dev', env());
+  expect(await second.exited).toBe(1);
+  expect(second.output().trim().split('\n')).toEqual([
+    expect.stringContaining(`npm run dev is already running in this checkout (pid ${dev.child.pid}`),
+  ]);
+
   dev.child.kill('SIGTERM');
   expect(await dev.exited).toBe(0);
+  expect(existsSync(stateFile)).toBe(false);
   expect(dev.output()).toContain('shutdown complete');
   // The log names the sender only masked.
   expect(dev.output()).not.toContain(PHONE.slice(1));
@@ -96,3 +120,17 @@ test('it refuses to start with NODE_ENV=production', async () => {
   expect(dev.output().trim().split('\n')).toHaveLength(1);
   expect(dev.output()).toMatch(/production/i);
 });
+
+test('a port already taken stops it with one line naming the variable', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = (taken.address() as { port: number }).port;
+  try {
+    const dev = startService('dev', env({ PORT: String(port) }));
+    expect(await dev.exited).toBe(1);
+    expect(dev.output()).toContain(`port ${port} (PORT) is already in use`);
+    expect(existsSync(stateFile)).toBe(false);
+  } finally {
+    await new Promise((resolve) => taken.close(resolve));
+  }
+}, 60_000);

@@ -5,6 +5,11 @@
 // They run on plain node:http, in front of the Express app (decision 0006): Express's
 // per-request set-up cost more than everything else the web process does for a webhook.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+} from '@opentelemetry/semantic-conventions';
 import { validateRequest } from 'twilio/lib/webhooks/webhooks';
 import type { Deps } from '../../deps';
 import { JOB, QUEUE } from '../../jobs/queues';
@@ -12,6 +17,15 @@ import { needsDeliveryAction } from '../../outbound/delivery-failure';
 import { toInboundJob } from '../../jobs/inbound-job';
 import { jobSeal } from '../../jobs/job-seal';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
+import {
+  failSpan,
+  injectTraceContext,
+  markFailed,
+  setSpanAttributes,
+  SPAN_ATTR,
+  SpanKind,
+  withSpan,
+} from '../../observability/tracing';
 import { phoneFromWhatsAppAddress } from '../../phone';
 import { BodyTooLargeError, readFormBody } from '../middleware/read-form-body';
 import { makeRequestLogger } from '../middleware/request-log';
@@ -105,8 +119,10 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
     }
     const { job: message } = parsed;
     const phone = phoneFromWhatsAppAddress(message.from)!;
-    // Sealed: Redis and Bull Board never hold the number or the text (which may be a code).
-    const job = toInboundJob(message, seal, deps.keys);
+    // Sealed: Redis and Bull Board never hold the number or the text (which may be a code). The
+    // trace context goes along in the clear: the job's span continues this request's trace.
+    const job = toInboundJob(message, seal, deps.keys, injectTraceContext());
+    setSpanAttributes({ [SPAN_ATTR.messageSid]: job.messageSid, [SPAN_ATTR.queue]: QUEUE.inbound });
     try {
       // Both in one round trip: jobId = MessageSid makes a redelivery add nothing, and the
       // arrival number keeps the sender's messages in order in the workers.
@@ -175,14 +191,36 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
   return (req, res) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    const receive = receivers.get(query === -1 ? url : url.slice(0, query));
+    const path = query === -1 ? url : url.slice(0, query);
+    const receive = receivers.get(path);
     if (req.method !== 'POST' || !receive) return false;
     const exchange = { req, res, requestId: logRequest(req, res) };
-    receive(exchange).catch((error: unknown) => {
-      deps.logger.error({ requestId: exchange.requestId, err: String((error as Error)?.message) }, 'webhook failed');
-      if (res.headersSent) res.destroy();
-      else answerText(res, 500, 'internal error');
-    });
+    // The root of the message's trace: Twilio sends no trace context, and one from the internet
+    // is not trusted to parent ours.
+    const attributes = { [ATTR_HTTP_REQUEST_METHOD]: 'POST', [ATTR_HTTP_ROUTE]: path };
+    void withSpan(
+      `POST ${path}`,
+      attributes,
+      async (span) => {
+        const failed = await receive(exchange).then(
+          () => false,
+          (error: unknown) => {
+            deps.logger.error(
+              { requestId: exchange.requestId, err: String((error as Error)?.message) },
+              'webhook failed',
+            );
+            if (res.headersSent) res.destroy();
+            else answerText(res, 500, 'internal error');
+            markFailed(span, error);
+            return true;
+          },
+        );
+        span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, res.statusCode);
+        // A 503 (Redis unreachable) is a failure too; 4xx are the caller's.
+        if (!failed && res.statusCode >= 500) failSpan(span, String(res.statusCode));
+      },
+      { kind: SpanKind.SERVER, root: true },
+    );
     return true;
   };
 }

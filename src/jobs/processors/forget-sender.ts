@@ -3,29 +3,34 @@
 // inbound messages and queued sends, which hold the number and text sealed). Queued by the turn
 // that ended it, a moment later, so that turn's own job is finished and can go too.
 //
-// Only while the sender's lane is idle: if they wrote again meanwhile, that is a new conversation
-// and its keys stay; their older job records are removed all the same.
-import { randomUUID } from 'node:crypto';
+// If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
+// finished job records of the ended one (queued up to its last message) are removed.
 import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
 import type { Deps } from '../../deps';
-import { SENDER_LOCK_TTL_MS } from '../lane-runner';
 import { forgetSenderSchema, QUEUE } from '../queues';
-import { takeIdleLockScript } from '../redis-scripts';
+import { forgetSenderScript } from '../redis-scripts';
 
 const RETRY_MS = 1_000;
 // Pages of the job lists read while looking for the sender's job records.
 const PAGE = 500;
-const STATES = ['completed', 'failed', 'delayed', 'waiting', 'prioritized'] as const;
+// Finished jobs only: a waiting one is a message of a new conversation, not to be lost.
+const STATES = ['completed', 'failed'] as const;
 
-export type ForgetResult = { keys: number; jobs: number };
+export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
-/** Removes the sender's job records; true when one was still running (to look again). */
-async function removeJobsOf(queue: Queue, sender: string): Promise<{ removed: number; running: boolean }> {
+const senderOf = (job: Job | undefined) => (job?.data as { sender?: unknown } | undefined)?.sender;
+
+/** Removes the sender's finished job records up to `endedAt`; running: one of them is still active. */
+async function removeJobsOf(
+  queue: Queue,
+  sender: string,
+  endedAt: number,
+): Promise<{ removed: number; running: boolean }> {
   let removed = 0;
   for (let start = 0; ; start += PAGE) {
     const jobs = await queue.getJobs([...STATES], start, start + PAGE - 1, true);
     for (const job of jobs) {
-      if ((job?.data as { sender?: unknown } | undefined)?.sender !== sender) continue;
+      if (senderOf(job) !== sender || job.timestamp > endedAt) continue;
       await job.remove().then(
         () => (removed += 1),
         () => undefined, // taken by a worker meanwhile: found below or on the next look
@@ -34,7 +39,7 @@ async function removeJobsOf(queue: Queue, sender: string): Promise<{ removed: nu
     if (jobs.length < PAGE) break;
   }
   const active = await queue.getJobs(['active']);
-  const running = active.some((job) => (job?.data as { sender?: unknown } | undefined)?.sender === sender);
+  const running = active.some((job) => senderOf(job) === sender && job.timestamp <= endedAt);
   return { removed, running };
 }
 
@@ -42,30 +47,36 @@ export function makeForgetSenderProcessor(deps: Deps) {
   return async function forgetSender(job: Job, token?: string): Promise<ForgetResult> {
     const parsed = forgetSenderSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid forget-sender payload');
-    const { sender } = parsed.data;
+    const { sender, arrival, endedAt } = parsed.data;
     const later = async (): Promise<never> => {
       await job.moveToDelayed(Date.now() + RETRY_MS, token);
       throw new DelayedError();
     };
 
-    const lane = deps.keys.laneOf(sender);
-    const lockToken = randomUUID();
-    const state = await takeIdleLockScript(deps.redis, lane, { token: lockToken, lockTtlMs: SENDER_LOCK_TTL_MS });
-    if (state === 'busy') return later();
-    let keys = 0;
-    if (state === 'ok') {
-      // The lock key goes with the rest: nobody else holds it.
-      const minute = Math.floor(Date.now() / 60_000);
-      const minutes = [minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m));
-      keys = await deps.redis.del(...deps.keys.ofSender(sender), ...minutes, lane.lock);
-    }
+    // The sender's jobs first: the ending turn's own job must be finished before its lane goes.
     let jobs = 0;
     for (const name of [QUEUE.inbound, QUEUE.outbound] as const) {
-      const { removed, running } = await removeJobsOf(deps.queues[name], sender);
+      const { removed, running } = await removeJobsOf(deps.queues[name], sender, endedAt);
       jobs += removed;
       if (running) return later();
     }
-    deps.logger.info({ queue: job.queueName, jobId: job.id, keys, jobs }, 'forgot a sender');
-    return { keys, jobs };
+    const lane = deps.keys.laneOf(sender);
+    const minute = Math.floor(Date.now() / 60_000);
+    const outcome = await forgetSenderScript(
+      deps.redis,
+      {
+        sequence: lane.sequence,
+        lock: lane.lock,
+        conversation: deps.keys.ofSender(sender)[0]!,
+        others: [
+          ...deps.keys.ofSender(sender).slice(1),
+          ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
+        ],
+      },
+      { arrival },
+    );
+    if (outcome === 'busy') return later();
+    deps.logger.info({ queue: job.queueName, jobId: job.id, outcome, jobs }, 'forgot a sender');
+    return { outcome, jobs };
   };
 }

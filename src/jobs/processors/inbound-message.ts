@@ -2,16 +2,17 @@
 // machine, applies the effects (replies, Verify, database writes) right there, and saves the next
 // state as the lane moves on. A message that fails for good gets one apology, queued for when
 // Twilio can take it.
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { TurnDeps } from '../../conversation-runtime/converse';
 import { makeConverse } from '../../conversation-runtime/converse';
 import { snapshotFor } from '../../conversation-runtime/snapshot';
 import { stateRecord } from '../../conversation-runtime/state-store';
 import { texts } from '../../conversation/texts';
 import { sendOnce } from '../../outbound/send-once';
+import { extractTraceContext, SPAN_ATTR, SpanKind, withSpan, type Span } from '../../observability/tracing';
 import { phoneFromWhatsAppAddress } from '../../phone';
 import { makeLaneRunner, type LaneResult } from '../lane-runner';
-import { fromInboundJob } from '../inbound-job';
+import { fromInboundJob, traceOfInboundJob } from '../inbound-job';
 import { jobSeal } from '../job-seal';
 import { toOutboundJob } from '../outbound-job';
 import { JOB, QUEUE, type InboundMessage } from '../queues';
@@ -27,13 +28,41 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
 
   const seal = jobSeal(deps.config.senderKeySecret);
 
-  return async function inboundMessage(job: Job, token?: string): Promise<InboundResult> {
+  // Each run is a span in the webhook's trace (its context came in the job data); a run that only
+  // finds the sender's lane busy and goes back to wait is one too, not a failure.
+  function inboundMessage(job: Job, token?: string): Promise<InboundResult> {
+    const attributes = {
+      [SPAN_ATTR.messagingSystem]: 'bullmq',
+      [SPAN_ATTR.messagingOperation]: 'process',
+      [SPAN_ATTR.queue]: QUEUE.inbound,
+      [SPAN_ATTR.jobId]: String(job.id),
+      [SPAN_ATTR.jobAttempt]: job.attemptsMade + 1,
+    };
+    const run = async (span: Span): Promise<InboundResult> => {
+      try {
+        const result = await handle(job, token);
+        span.setAttribute(SPAN_ATTR.jobOutcome, result.outcome);
+        return result;
+      } catch (error) {
+        if (error instanceof DelayedError) span.setAttribute(SPAN_ATTR.jobOutcome, 'waiting');
+        throw error;
+      }
+    };
+    return withSpan(`process ${QUEUE.inbound}`, attributes, run, {
+      kind: SpanKind.CONSUMER,
+      parent: extractTraceContext(traceOfInboundJob(job.data)),
+      isFailure: (error) => !(error instanceof DelayedError),
+    });
+  }
+  return inboundMessage;
+
+  async function handle(job: Job, token?: string): Promise<InboundResult> {
     const message = fromInboundJob(job.data, seal);
     if (message === undefined) throw new UnrecoverableError('invalid inbound-message payload');
     const phone = phoneFromWhatsAppAddress(message.from);
     if (phone === undefined) throw new UnrecoverableError('inbound message from a non-E.164 address');
 
-    let forgotten = false;
+    let endingArrival: number | undefined;
     const outcome = await runInLane(
       job,
       token,
@@ -56,22 +85,22 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
           turn.effects.load(),
         ]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
-        forgotten = next === undefined;
+        if (next === undefined) endingArrival = turn.arrival;
         return stateRecord(deps.keys, phone, next);
       },
       ({ turnId }) => apologise(deps, message, turnId),
     );
     // The conversation ended for good (DELETE MY DATA, or NO before registering): once this
     // job is finished, forget the sender in Redis too (src/jobs/processors/forget-sender.ts).
-    if (forgotten) {
+    if (endingArrival !== undefined) {
       await deps.queues[QUEUE.senderErasure].add(
         JOB.forgetSender,
-        { sender: deps.keys.senderId(phone) },
+        { sender: deps.keys.senderId(phone), arrival: endingArrival, endedAt: job.timestamp },
         { jobId: `forget-${message.messageSid}`, delay: FORGET_AFTER_MS, removeOnComplete: true },
       );
     }
     return { outcome };
-  };
+  }
 }
 
 /** One "something went wrong" reply per failed message, sent whenever Twilio can take it. */

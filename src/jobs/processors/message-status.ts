@@ -8,6 +8,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../deps';
 import { queueDelivery } from '../../inbound-events/handle-inbound-event';
+import { errorCodeLabel } from '../../observability/metrics';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { reopenAsTemplate } from '../../repos/claim-notifications';
 import { markProactiveUnreachable } from '../../repos/users';
@@ -16,6 +17,7 @@ import { messageStatusSchema, QUEUE } from '../queues';
 
 const OUTSIDE_WINDOW = '63016';
 const CANNOT_RECEIVE = new Set(['63003', '63024', '63032']);
+const FAILED = new Set(['failed', 'undelivered']);
 
 export type MessageStatusResult = { counted: boolean; resentAsTemplate?: boolean; unreachable?: boolean };
 
@@ -59,6 +61,9 @@ export function makeMessageStatusProcessor(deps: Deps) {
     // Marked once the effects above are done: a retry after a failure among them does them again.
     await deps.redis.set(marker, '1', 'EX', deps.keys.ttl.messageStatus);
     deps.metrics.deliveryStatus.inc({ status });
+    if (FAILED.has(status)) {
+      deps.metrics.outboundFailures.inc({ kind: 'undelivered', error_code: errorCodeLabel(errorCode) });
+    }
     log.warn(
       { messageSid, status, errorCode, ...(phone !== undefined && { to: maskPhone(phone) }), ...result },
       'outbound message not delivered',

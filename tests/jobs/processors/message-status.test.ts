@@ -45,4 +45,25 @@ describe('message-status processor', () => {
 
     expect(results).toEqual([{ counted: true }, { counted: true }, { counted: true }]);
   });
+
+  it('counts a failed or undelivered message by its error code, once', async () => {
+    const process = makeMessageStatusProcessor(t.deps);
+    const statuses = [
+      { messageSid: SID, messageStatus: 'undelivered', errorCode: '63024' },
+      { messageSid: SID, messageStatus: 'undelivered', errorCode: '63024' },
+      { messageSid: `SM${'b'.repeat(32)}`, messageStatus: 'failed' },
+    ];
+    for (const status of statuses) {
+      const job = await t.deps.queues[QUEUE.messageStatus].add(JOB.messageStatus, {
+        ...status,
+        receivedAt: new Date().toISOString(),
+      });
+      await process(job);
+    }
+
+    expect((await t.deps.metrics.outboundFailures.get()).values).toEqual([
+      expect.objectContaining({ labels: { kind: 'undelivered', error_code: '63024' }, value: 1 }),
+      expect.objectContaining({ labels: { kind: 'undelivered', error_code: 'none' }, value: 1 }),
+    ]);
+  });
 });

@@ -84,6 +84,9 @@ describe('send-message processor', () => {
     const job = await add({ to: 'whatsapp:+447700900123', body: 'Hello', idempotencyKey: 'k2' }, 'k2');
 
     await expect(makeSendMessageProcessor(sendDeps())(job)).rejects.toBeInstanceOf(UnrecoverableError);
+    expect((await t.deps.metrics.outboundFailures.get()).values).toEqual([
+      expect.objectContaining({ labels: { kind: 'refused', error_code: '21211' }, value: 1 }),
+    ]);
   });
 
   it('a message outside the 24-hour window (63016) fails the job without retrying', async () => {
@@ -107,6 +110,10 @@ describe('send-message processor', () => {
     expect(rateLimited).not.toBeInstanceOf(UnrecoverableError);
     expect(unavailable).toBeInstanceOf(TwilioApiError);
     expect(twilio.sent).toHaveLength(1);
+    // The 503 came from the rerun's look for an earlier send, not from a send.
+    expect((await t.deps.metrics.outboundFailures.get()).values).toEqual([
+      expect.objectContaining({ labels: { kind: 'retried', error_code: '20429' }, value: 1 }),
+    ]);
   });
 
   it('a proactive message to a user who sent STOP is dropped; a reply to them is sent', async () => {
