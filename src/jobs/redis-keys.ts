@@ -22,6 +22,8 @@ export const DEFAULT_KEY_TTL_SECONDS = {
   outboundSend: 3600,
   /** The SIDs recently sent to one recipient (at most SENT_TO_LIMIT), renewed by each send. */
   sentTo: 3600,
+  /** The ids of a sender's jobs: as long as BullMQ keeps a failed job (7 days), and a day more. */
+  senderJobs: 8 * 24 * 3600,
   /** WhatsApp's customer-service window: free-form messages only this long after the passenger's. */
   whatsappWindow: 24 * 3600,
   /** One delivery status seen: Twilio repeats a status callback within minutes. */
@@ -93,6 +95,7 @@ export function redisKeys(
         'sender-gaps',
         'last-inbound',
         'sent-recent',
+        'sender-jobs',
       ].map((kind) => `${prefix}:${kind}:${id}`),
     /** A sender's lane keys by the sender's id (for a job that knows only the id). */
     laneOf: (id: string) => ({
@@ -116,6 +119,9 @@ export function redisKeys(
     senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${sender(phone)}`,
     /** The MessageSids of a sender's messages that took their turn in one minute (flood limit). */
     senderMinute: (phone: string, minute: number) => `${prefix}:sender-minute:${sender(phone)}:${minute}`,
+    /** The ids of a sender's jobs (inbound MessageSids, queued sends), so erasure needs no scan. */
+    senderJobs: (phone: string) => `${prefix}:sender-jobs:${sender(phone)}`,
+    senderJobsOf: (id: string) => `${prefix}:sender-jobs:${id}`,
     /** The same by the sender's id. */
     senderMinuteOf: (id: string, minute: number) => `${prefix}:sender-minute:${id}:${minute}`,
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */

@@ -11,7 +11,7 @@ const SCRIPTS = {
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
   releaseLock: 'release-lock-1',
-  recordArrivals: 'record-arrivals-4n',
+  recordArrivals: 'record-arrivals-5n',
   reserveSend: 'reserve-send-1',
   recordEffect: 'record-effect-2',
   rememberSent: 'remember-sent-1',
@@ -152,14 +152,21 @@ export async function releaseLockScript(redis: Redis, lock: string, token: strin
   return (await scripts(redis).releaseLock(lock, token)) === 1;
 }
 
-/** Four keys per message (message-seq, sender-seq, sender-arrivals, sender-next), then the sids. */
+/** Five keys per message (message-seq, sender-seq, sender-arrivals, sender-next, sender-jobs), then the sids. */
 export async function recordArrivalsScript(
   redis: Redis,
-  keysPerMessage: Array<[messageSequence: string, sequence: string, arrivals: string, next: string]>,
-  args: { ttlSeconds: number; messageSids: string[] },
+  keysPerMessage: Array<[messageSequence: string, sequence: string, arrivals: string, next: string, jobs: string]>,
+  args: { ttlSeconds: number; jobsTtlSeconds: number; messageSids: string[] },
 ): Promise<number[]> {
   const keys = keysPerMessage.flat();
-  return (await scripts(redis).recordArrivals(keys.length, ...keys, args.ttlSeconds, ...args.messageSids)) as number[];
+  return (await scripts(redis).recordArrivals(
+    keys.length,
+    ...keys,
+    args.ttlSeconds,
+    args.jobsTtlSeconds,
+    Date.now(),
+    ...args.messageSids,
+  )) as number[];
 }
 
 /** Reserves the next global send slot; resolves to the milliseconds to wait for it. */

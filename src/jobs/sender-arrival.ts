@@ -15,9 +15,14 @@ function recordAll(redis: Redis, keys: RedisKeys, messages: Arrival[]): Promise<
       keys.senderSequence(message.phone),
       keys.senderArrivals(message.phone),
       keys.senderNext(message.phone),
+      keys.senderJobs(message.phone),
     ]),
     // A message's number must outlive any wait for its turn, and the sender's lane with it.
-    { ttlSeconds: keys.ttl.unfinishedMessage, messageSids: messages.map((message) => message.messageSid) },
+    {
+      ttlSeconds: keys.ttl.unfinishedMessage,
+      jobsTtlSeconds: keys.ttl.senderJobs,
+      messageSids: messages.map((message) => message.messageSid),
+    },
   );
 }
 

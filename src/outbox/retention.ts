@@ -1,5 +1,5 @@
 // Deletes published events older than the retention period without slowing the inserts that run
-// alongside (docs/decisions/0023-gentle-outbox-retention.md): small batches, each its own short
+// alongside (docs/decisions/0027-gentle-outbox-retention.md): small batches, each its own short
 // transaction, a pause after each one, and a time budget per run after which the rest is left to
 // a follow-up run. Unpublished and parked events are never candidates: only rows with
 // published_at set are read.

@@ -1,45 +1,45 @@
 // Forgets a sender in Redis once their conversation ended for good (DELETE MY DATA, or NO before
-// registering): their conversation state and lane keys, and every job record of theirs (the
-// inbound messages and queued sends, which hold the number and text sealed). Queued by the turn
+// registering): their conversation state and lane keys, and every finished job record of theirs
+// (the inbound messages and queued sends, which hold the number and text sealed), found through
+// the sender's list of job ids: no scan of the queues. Queued by the turn
 // that ended it, a moment later, so that turn's own job is finished and can go too.
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
 // finished job records of the ended one (queued up to its last message) are removed.
-import { DelayedError, UnrecoverableError, type Job, type Queue } from 'bullmq';
+import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import type { Deps } from '../../deps';
 import { forgetSenderSchema, QUEUE } from '../queues';
 import { forgetSenderScript } from '../redis-scripts';
 
 const RETRY_MS = 1_000;
-// Pages of the job lists read while looking for the sender's job records.
-const PAGE = 500;
-// Finished jobs only: a waiting one is a message of a new conversation, not to be lost.
-const STATES = ['completed', 'failed'] as const;
 
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
-const senderOf = (job: Job | undefined) => (job?.data as { sender?: unknown } | undefined)?.sender;
-
-/** Removes the sender's finished job records up to `endedAt`; running: one of them is still active. */
+/**
+ * Removes the sender's finished job records (listed in sender-jobs) queued up to `endedAt`;
+ * running: one of them is still active, to look again.
+ */
 async function removeJobsOf(
-  queue: Queue,
+  deps: Deps,
   sender: string,
   endedAt: number,
 ): Promise<{ removed: number; running: boolean }> {
+  const ids = await deps.redis.zrange(deps.keys.senderJobsOf(sender), '0', '-1');
   let removed = 0;
-  for (let start = 0; ; start += PAGE) {
-    const jobs = await queue.getJobs([...STATES], start, start + PAGE - 1, true);
-    for (const job of jobs) {
-      if (senderOf(job) !== sender || job.timestamp > endedAt) continue;
+  let running = false;
+  for (const id of ids) {
+    for (const queue of [deps.queues[QUEUE.inbound], deps.queues[QUEUE.outbound]]) {
+      const job = await Job.fromId(queue, id);
+      if (job === undefined || job.timestamp > endedAt) continue;
+      const state = await job.getState();
+      if (state === 'active') running = true;
+      if (state !== 'completed' && state !== 'failed') continue;
       await job.remove().then(
         () => (removed += 1),
-        () => undefined, // taken by a worker meanwhile: found below or on the next look
+        () => undefined, // taken by a worker meanwhile: looked at again next time
       );
     }
-    if (jobs.length < PAGE) break;
   }
-  const active = await queue.getJobs(['active']);
-  const running = active.some((job) => senderOf(job) === sender && job.timestamp <= endedAt);
   return { removed, running };
 }
 
@@ -54,12 +54,8 @@ export function makeForgetSenderProcessor(deps: Deps) {
     };
 
     // The sender's jobs first: the ending turn's own job must be finished before its lane goes.
-    let jobs = 0;
-    for (const name of [QUEUE.inbound, QUEUE.outbound] as const) {
-      const { removed, running } = await removeJobsOf(deps.queues[name], sender, endedAt);
-      jobs += removed;
-      if (running) return later();
-    }
+    const { removed: jobs, running } = await removeJobsOf(deps, sender, endedAt);
+    if (running) return later();
     const lane = deps.keys.laneOf(sender);
     const minute = Math.floor(Date.now() / 60_000);
     const outcome = await forgetSenderScript(

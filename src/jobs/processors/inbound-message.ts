@@ -121,4 +121,11 @@ async function apologise(deps: TurnDeps, message: InboundMessage, turnId: string
     ),
     { jobId },
   );
+  // Listed with the sender's other jobs, for erasure (src/jobs/processors/forget-sender.ts).
+  const phone = phoneFromWhatsAppAddress(message.from);
+  if (phone !== undefined) {
+    const key = deps.keys.senderJobs(phone);
+    await deps.redis.zadd(key, Date.now(), jobId);
+    await deps.redis.expire(key, deps.keys.ttl.senderJobs);
+  }
 }
