@@ -158,14 +158,15 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
       return;
     }
     const { to, ...fields } = parsed.job;
-    const job = { ...fields, ...(to !== undefined && { sealedTo: seal.seal(to) }) };
-    if (!needsDeliveryAction(job)) {
+    if (!needsDeliveryAction(fields)) {
       // "sent", "delivered", "read": nothing to do but count. About two per reply, they were most
       // of the status jobs and cost more than the reply itself (decision 0020).
-      deps.metrics.deliveryStatus.inc({ status: job.messageStatus });
+      deps.metrics.deliveryStatus.inc({ status: fields.messageStatus });
       answerTwiml(exchange.res);
       return;
     }
+    // Only a failure becomes a job: its recipient, sealed, may mark the number unreachable.
+    const job = { ...fields, ...(to !== undefined && { sealedTo: seal.seal(to) }) };
     try {
       // One job per message and status; '-' because BullMQ refuses ':' in custom job ids.
       await withTimeout(

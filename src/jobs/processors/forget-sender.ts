@@ -6,7 +6,7 @@
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
 // finished job records of the ended one (queued up to its last message) are removed.
-import { DelayedError, Job, UnrecoverableError } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../deps';
 import { forgetSenderSchema, QUEUE } from '../queues';
 import { forgetSenderScript } from '../redis-scripts';
@@ -16,28 +16,29 @@ const RETRY_MS = 1_000;
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
 /**
- * Removes the sender's finished job records (listed in sender-jobs) queued up to `endedAt`;
- * running: one of them is still active, to look again.
+ * Removes the sender's finished job records queued up to `endedAt`: the ids in sender-jobs scored
+ * (queued) by then. An apology's id ends in "-apology" (the outbound queue); the others are
+ * MessageSids (the inbound queue). running: one of them is still active, to look again.
  */
 async function removeJobsOf(
   deps: Deps,
   sender: string,
   endedAt: number,
 ): Promise<{ removed: number; running: boolean }> {
-  const ids = await deps.redis.zrange(deps.keys.senderJobsOf(sender), '0', '-1');
+  const key = deps.keys.senderJobsOf(sender);
+  const ids = await deps.redis.zrangebyscore(key, '-inf', endedAt);
   let removed = 0;
   let running = false;
   for (const id of ids) {
-    for (const queue of [deps.queues[QUEUE.inbound], deps.queues[QUEUE.outbound]]) {
-      const job = await Job.fromId(queue, id);
-      if (job === undefined || job.timestamp > endedAt) continue;
-      const state = await job.getState();
-      if (state === 'active') running = true;
-      if (state !== 'completed' && state !== 'failed') continue;
-      await job.remove().then(
-        () => (removed += 1),
-        () => undefined, // taken by a worker meanwhile: looked at again next time
-      );
+    const queue = deps.queues[id.endsWith('-apology') ? QUEUE.outbound : QUEUE.inbound];
+    // BullMQ refuses to remove a job a worker holds: it is looked at again next time.
+    if ((await queue.remove(id)) === 1) {
+      removed += 1;
+      await deps.redis.zrem(key, id);
+    } else if ((await queue.getJobState(id)) === 'unknown') {
+      await deps.redis.zrem(key, id); // gone already (expired or removed)
+    } else {
+      running = true;
     }
   }
   return { removed, running };
