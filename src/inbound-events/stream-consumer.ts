@@ -155,7 +155,8 @@ export function startStreamConsumer(
     let pendingFirst = true;
     while (!stopping) {
       try {
-        if (outages === 0 || pendingFirst) await ensureConsumerGroup(reader, stream);
+        // At start and after a failure (the stream or its group may have been deleted meanwhile).
+        if (pendingFirst) await ensureConsumerGroup(reader, stream);
         const entries = await readBatch(pendingFirst);
         if (pendingFirst && entries.length === 0) pendingFirst = false;
         if (entries.length === 0) continue;
