@@ -2,7 +2,7 @@
 // carries it sealed (src/jobs/queues.ts inboundMessageJobSchema).
 import type { TraceCarrier } from '../observability/tracing';
 import { maskPhone, phoneFromWhatsAppAddress } from '../phone';
-import type { JobSeal } from './job-seal';
+import { openSealed, type JobSeal } from './job-seal';
 import {
   inboundMessageJobSchema,
   inboundMessageSchema,
@@ -40,12 +40,6 @@ export function traceOfInboundJob(data: unknown): TraceCarrier | undefined {
 export function fromInboundJob(data: unknown, seal: JobSeal): InboundMessage | undefined {
   const job = inboundMessageJobSchema.safeParse(data);
   if (!job.success) return undefined;
-  let opened: unknown;
-  try {
-    opened = seal.open(job.data.sealed);
-  } catch {
-    return undefined;
-  }
-  const message = inboundMessageSchema.safeParse(opened);
-  return message.success && message.data.messageSid === job.data.messageSid ? message.data : undefined;
+  const message = openSealed(seal, job.data.sealed, inboundMessageSchema);
+  return message?.messageSid === job.data.messageSid ? message : undefined;
 }

@@ -2,6 +2,7 @@
 // message text (which may be a verification code). AES-256-GCM with a key derived from the
 // service's secret (SENDER_KEY_SECRET); a sealed value is base64url(iv | tag | ciphertext).
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -51,4 +52,16 @@ export function jobSeal(secret: string): JobSeal {
   };
   seals.set(secret, seal);
   return seal;
+}
+
+/** Opens a sealed value and checks it against `schema`; undefined when either fails. */
+export function openSealed<T>(seal: JobSeal, sealed: string, schema: z.ZodType<T>): T | undefined {
+  let opened: unknown;
+  try {
+    opened = seal.open(sealed);
+  } catch {
+    return undefined; // sealed with another key, or altered
+  }
+  const parsed = schema.safeParse(opened);
+  return parsed.success ? parsed.data : undefined;
 }

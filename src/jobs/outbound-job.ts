@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 // send, and the job stored in Redis that carries it sealed, with the recipient masked.
 import { maskPhone, phoneFromWhatsAppAddress } from '../phone';
-import type { JobSeal } from './job-seal';
+import { openSealed, type JobSeal } from './job-seal';
 import { sendMessageJobSchema, sendMessageSchema, type SendMessage, type SendMessageJob } from './queues';
 import type { RedisKeys } from './redis-keys';
 
@@ -23,13 +23,5 @@ export function toOutboundJob(
 /** The message a stored job carries; undefined when the job is not one. */
 export function fromOutboundJob(data: unknown, seal: JobSeal): SendMessage | undefined {
   const job = sendMessageJobSchema.safeParse(data);
-  if (!job.success) return undefined;
-  let opened: unknown;
-  try {
-    opened = seal.open(job.data.sealed);
-  } catch {
-    return undefined;
-  }
-  const message = sendMessageSchema.safeParse(opened);
-  return message.success ? message.data : undefined;
+  return job.success ? openSealed(seal, job.data.sealed, sendMessageSchema) : undefined;
 }

@@ -2,10 +2,11 @@
 // one is killed mid-batch (every event is handled, none is lost and no passenger is told twice);
 // and POST /api/v1/events, signed with Standard Webhooks, reaches the passenger through the web
 // process, the stream and a worker.
+import { seedJourney } from '../support/journeys';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { appendInboundEvent } from '../../src/inbound-events/event-stream';
-import { insertJourney, type Journey } from '../../src/repos/journeys';
+import type { Journey } from '../../src/repos/journeys';
 import { upsertPreference } from '../../src/repos/preferences';
 import { createUser, markUserVerified } from '../../src/repos/users';
 import { eventually } from '../support/eventually';
@@ -41,16 +42,7 @@ describe('claim events through the worker processes', () => {
     const user = await createUser(db, { phoneNumber: phone });
     await markUserVerified(db, user.id, new Date());
     await upsertPreference(db, user.id, 'quiet_hours', false);
-    const journey = await insertJourney(db, {
-      userId: user.id,
-      correlationId: `SM${randomUUID().replace(/-/g, '')}`,
-      travelDate: '2026-07-13',
-      originCrs: 'KGX',
-      destinationCrs: 'LDS',
-      departureDatetime: '2026-07-13T08:05:00+01:00',
-      arrivalDatetime: '2026-07-13T10:20:00+01:00',
-      journeyType: 'single',
-    });
+    const journey = await seedJourney(db, user.id);
     // They wrote an hour ago: inside WhatsApp's window, so the update is a text.
     await stack.redis.set(stack.keys.lastInbound(phone), String(Date.now() - 3_600_000), 'EX', 86_400);
     return { phone, userId: user.id, journey };

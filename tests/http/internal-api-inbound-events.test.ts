@@ -1,5 +1,6 @@
 // The internal API's kept inbound events: listing those not yet replayed, and replaying one as
 // stored or with a corrected envelope. Real Postgres and BullMQ queues; no workers run.
+import { seedJourney } from '../support/journeys';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +8,7 @@ import express from 'express';
 import { makeInternalApiRouter } from '../../src/http/routes/internal-api';
 import { keptEventsBody } from '../../src/http/routes/internal-api-schemas';
 import { findKeptEvent, keepEvent } from '../../src/repos/inbound-events';
-import { insertJourney, listJourneyStatusHistory } from '../../src/repos/journeys';
+import { listJourneyStatusHistory } from '../../src/repos/journeys';
 import { createUser } from '../../src/repos/users';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
@@ -55,16 +56,7 @@ let numbers = 0;
 /** A passenger with one journey still at received. */
 async function passengerWithJourney() {
   const user = await createUser(t.deps.db, { phoneNumber: `+4477009${String(60_000 + numbers++).padStart(5, '0')}` });
-  const journey = await insertJourney(t.deps.db, {
-    userId: user.id,
-    correlationId: `SM${randomUUID().replace(/-/g, '')}`,
-    travelDate: '2026-07-13',
-    originCrs: 'KGX',
-    destinationCrs: 'LDS',
-    departureDatetime: '2026-07-13T08:05:00+01:00',
-    arrivalDatetime: '2026-07-13T10:20:00+01:00',
-    journeyType: 'single',
-  });
+  const journey = await seedJourney(t.deps.db, user.id);
   return { userId: user.id, journeyId: journey.id };
 }
 

@@ -1,13 +1,14 @@
 // A worker of this process reading a stream of its own, with the Twilio fake: for the claim-update
 // tests. Passengers are made directly in Postgres (verified, with one journey), and events are
 // appended to the stream as another RailRepay service would.
+import { seedJourney } from '../support/journeys';
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../src/clock';
 import { appendInboundEvent } from '../../src/inbound-events/event-stream';
 import { startStreamConsumer, type StreamConsumer } from '../../src/inbound-events/stream-consumer';
 import { QUEUE } from '../../src/jobs/queues';
 import { startWorkers, type WorkerHandle } from '../../src/jobs/register';
-import { insertJourney, type Journey } from '../../src/repos/journeys';
+import type { Journey } from '../../src/repos/journeys';
 import { upsertPreference } from '../../src/repos/preferences';
 import { createUser, markUserVerified } from '../../src/repos/users';
 import { makeFakeTwilio, type FakeTwilio } from '../jobs/fake-twilio';
@@ -56,16 +57,7 @@ export async function startHarness(options: { clock?: Clock; env?: NodeJS.Proces
       const user = await createUser(t.deps.db, { phoneNumber: phone });
       if (verified) await markUserVerified(t.deps.db, user.id, t.deps.clock.now());
       for (const [key, value] of Object.entries(preferences)) await upsertPreference(t.deps.db, user.id, key, value);
-      const journey = await insertJourney(t.deps.db, {
-        userId: user.id,
-        correlationId: `SM${randomUUID().replace(/-/g, '')}`,
-        travelDate: '2026-07-13',
-        originCrs: 'KGX',
-        destinationCrs: 'LDS',
-        departureDatetime: '2026-07-13T08:05:00+01:00',
-        arrivalDatetime: '2026-07-13T10:20:00+01:00',
-        journeyType: 'single',
-      });
+      const journey = await seedJourney(t.deps.db, user.id);
       if (wroteAt !== undefined)
         await t.redis.set(t.deps.keys.lastInbound(phone), String(wroteAt.getTime()), 'EX', 86_400);
       return { phone, userId: user.id, journey };

@@ -12,7 +12,8 @@ import { errorCodeLabel } from '../../observability/metrics';
 import { maskPhone, phoneFromWhatsAppAddress } from '../../phone';
 import { reopenAsTemplate } from '../../repos/claim-notifications';
 import { markProactiveUnreachable } from '../../repos/users';
-import { jobSeal } from '../job-seal';
+import { z } from 'zod';
+import { jobSeal, openSealed } from '../job-seal';
 import { messageStatusSchema, QUEUE } from '../queues';
 
 const OUTSIDE_WINDOW = '63016';
@@ -24,13 +25,8 @@ export type MessageStatusResult = { counted: boolean; resentAsTemplate?: boolean
 export function makeMessageStatusProcessor(deps: Deps) {
   const seal = jobSeal(deps.config.senderKeySecret);
   const recipientOf = (sealedTo: string | undefined): string | undefined => {
-    if (sealedTo === undefined) return undefined;
-    try {
-      const to = seal.open(sealedTo);
-      return typeof to === 'string' ? phoneFromWhatsAppAddress(to) : undefined;
-    } catch {
-      return undefined;
-    }
+    const to = sealedTo === undefined ? undefined : openSealed(seal, sealedTo, z.string());
+    return to === undefined ? undefined : phoneFromWhatsAppAddress(to);
   };
 
   return async function messageStatus(job: Job): Promise<MessageStatusResult> {
