@@ -143,8 +143,8 @@ export const forgetSenderSchema = z.object({
   sender: z.string().min(1).max(64),
   /** The arrival number of the message that ended the conversation: a later one starts a new one. */
   arrival: z.number().int().min(1),
-  /** When that message was queued (ms): job records up to then are theirs to remove. */
-  endedAt: z.number().int(),
+  /** That message's MessageSid: its own job record and every one listed before it are removed. */
+  messageSid,
 });
 
 /**

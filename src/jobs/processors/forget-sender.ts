@@ -16,31 +16,38 @@ const RETRY_MS = 1_000;
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
 /**
- * Removes the sender's finished job records queued up to `endedAt`: the ids in sender-jobs scored
- * (queued) by then. An apology's id ends in "-apology" (the outbound queue); the others are
- * MessageSids (the inbound queue). running: one of them is still active, to look again.
+ * Removes the sender's finished job records up to the message that ended the conversation: the ids
+ * in sender-jobs listed no later than it (both scored by the webhook's clock, so a message of a
+ * new conversation, listed after, stays). An apology's id ends in "-apology" (the outbound
+ * queue); the others are MessageSids (the inbound queue). The ending message stays listed, as the
+ * bound of a later look, until the sender's keys go. running: a job is still active, look again.
  */
 async function removeJobsOf(
   deps: Deps,
   sender: string,
-  endedAt: number,
+  endingSid: string,
 ): Promise<{ removed: number; running: boolean }> {
   const key = deps.keys.senderJobsOf(sender);
-  const ids = await deps.redis.zrangebyscore(key, '-inf', endedAt);
+  const listedAt = await deps.redis.zscore(key, endingSid);
+  if (listedAt === null) return { removed: 0, running: false }; // already forgotten
+  const ids = await deps.redis.zrangebyscore(key, '-inf', listedAt);
   let removed = 0;
   let running = false;
+  const done: string[] = [];
   for (const id of ids) {
     const queue = deps.queues[id.endsWith('-apology') ? QUEUE.outbound : QUEUE.inbound];
     // BullMQ refuses to remove a job a worker holds: it is looked at again next time.
     if ((await queue.remove(id)) === 1) {
       removed += 1;
-      await deps.redis.zrem(key, id);
+      done.push(id);
     } else if ((await queue.getJobState(id)) === 'unknown') {
-      await deps.redis.zrem(key, id); // gone already (expired or removed)
+      done.push(id); // gone already (expired or removed)
     } else {
       running = true;
     }
   }
+  const forgotten = done.filter((id) => id !== endingSid);
+  if (forgotten.length > 0) await deps.redis.zrem(key, ...forgotten);
   return { removed, running };
 }
 
@@ -48,14 +55,14 @@ export function makeForgetSenderProcessor(deps: Deps) {
   return async function forgetSender(job: Job, token?: string): Promise<ForgetResult> {
     const parsed = forgetSenderSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid forget-sender payload');
-    const { sender, arrival, endedAt } = parsed.data;
+    const { sender, arrival, messageSid } = parsed.data;
     const later = async (): Promise<never> => {
       await job.moveToDelayed(Date.now() + RETRY_MS, token);
       throw new DelayedError();
     };
 
     // The sender's jobs first: the ending turn's own job must be finished before its lane goes.
-    const { removed: jobs, running } = await removeJobsOf(deps, sender, endedAt);
+    const { removed: jobs, running } = await removeJobsOf(deps, sender, messageSid);
     if (running) return later();
     const lane = deps.keys.laneOf(sender);
     const minute = Math.floor(Date.now() / 60_000);
@@ -73,6 +80,8 @@ export function makeForgetSenderProcessor(deps: Deps) {
       { arrival },
     );
     if (outcome === 'busy') return later();
+    // They wrote again: their new lane stays, and so does its list, less the ended conversation.
+    if (outcome === 'returned') await deps.redis.zrem(deps.keys.senderJobsOf(sender), messageSid);
     deps.logger.info({ queue: job.queueName, jobId: job.id, outcome, jobs }, 'forgot a sender');
     return { outcome, jobs };
   };

@@ -95,7 +95,7 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
     if (endingArrival !== undefined) {
       await deps.queues[QUEUE.senderErasure].add(
         JOB.forgetSender,
-        { sender: deps.keys.senderId(phone), arrival: endingArrival, endedAt: job.timestamp },
+        { sender: deps.keys.senderId(phone), arrival: endingArrival, messageSid: message.messageSid },
         { jobId: `forget-${message.messageSid}`, delay: FORGET_AFTER_MS, removeOnComplete: true },
       );
     }
