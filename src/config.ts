@@ -40,6 +40,14 @@ const envSchema = z.object({
     .string()
     .default('redis://127.0.0.1:6379')
     .pipe(z.url().regex(/^rediss?:\/\//, 'must be a redis:// URL')),
+  // A Redis Cluster instead of REDIS_URL: some of its nodes (host:port,host:port,...); the client
+  // finds the rest. Every key of one sender, and of one queue, shares a hash slot (docs/scaling.md).
+  REDIS_CLUSTER_NODES: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[^\s,:]+:[0-9]{1,5}(,[^\s,:]+:[0-9]{1,5})*$/, 'must be host:port,host:port,...')
+      .optional(),
+  ),
   TWILIO_ACCOUNT_SID: optionalString.pipe(
     z
       .string()
@@ -154,6 +162,8 @@ export type Config = {
   publicBaseUrl: string;
   databaseUrl: string;
   redisUrl: string;
+  /** Set: a Redis Cluster, reached through these nodes, instead of redisUrl. */
+  redisClusterNodes: Array<{ host: string; port: number }> | undefined;
   redisKeyPrefix: string;
   twilio: TwilioConfig;
   localTwilioPort: number;
@@ -250,6 +260,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+      const [host, port] = node.split(':');
+      return { host: host!, port: Number(port) };
+    }),
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     twilio: {
       mode: hasCredentials ? 'remote' : 'local',

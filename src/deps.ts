@@ -1,7 +1,7 @@
 // The one object every route and processor receives. Built only in src/main (composition roots);
 // the type lives here so every layer may name it.
 import type { Pool } from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 import type { Config } from './config';
 import type { Clock } from './clock';
 import type { Logger } from './logger';
@@ -13,7 +13,7 @@ import type { Metrics } from './observability/metrics';
 export type Deps = {
   config: Config;
   db: Pool;
-  redis: Redis;
+  redis: RedisClient;
   queues: Queues;
   keys: RedisKeys;
   twilio: TwilioGateway;

@@ -14,7 +14,7 @@ export async function snapshotFor(
   turnId: string,
   effects: TurnEffects,
 ): Promise<ConversationSnapshot> {
-  const key = deps.keys.inboundSnapshot(turnId);
+  const key = deps.keys.inboundSnapshot(phone, turnId);
   // Both reads in one round trip: the state is only needed on a turn's first run.
   const [stored, state] = await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
   if (stored !== null) {

@@ -1,7 +1,7 @@
 // Conversation state in Redis: one JSON value per sender with a 24 h TTL, refreshed whenever the
 // sender's message is processed (the save itself happens atomically with the lane's bookkeeping,
 // in src/jobs/sender-lane.ts finishTurn).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { DEFAULT_KEY_TTL_SECONDS, type RedisKeys } from '../jobs/redis-keys';
 import type { ConversationState } from '../conversation/types';
 
@@ -19,7 +19,7 @@ const STEPS = new Set<string>([
 ]);
 
 /** The sender's state; a missing, expired or unreadable value starts a new conversation. */
-export async function loadState(redis: Redis, keys: RedisKeys, phone: string): Promise<ConversationState> {
+export async function loadState(redis: RedisClient, keys: RedisKeys, phone: string): Promise<ConversationState> {
   return parseState(await redis.get(keys.conversation(phone)));
 }
 

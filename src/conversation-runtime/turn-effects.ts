@@ -6,7 +6,7 @@
 // read it (alongside the snapshot, in the same round trip), reads are answered from memory and
 // only writes go to Redis. A first run's snapshot needs saving only before its first effect can
 // be seen, so it travels with the first write (a reply's send-attempt stamp) when it can.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from '../jobs/redis-keys';
 import { recordEffectScript } from '../jobs/redis-scripts';
 import type { SendLedger } from '../outbound/send-once';
@@ -27,9 +27,9 @@ export type TurnEffects = {
   countOutage(): Promise<number>;
 };
 
-export function turnEffects(redis: Redis, keys: RedisKeys, turnId: string): TurnEffects {
-  const key = keys.inboundEffects(turnId);
-  const snapshotKey = keys.inboundSnapshot(turnId);
+export function turnEffects(redis: RedisClient, keys: RedisKeys, phone: string, turnId: string): TurnEffects {
+  const key = keys.inboundEffects(phone, turnId);
+  const snapshotKey = keys.inboundSnapshot(phone, turnId);
   const ttl = keys.ttl.unfinishedMessage;
   let known: Map<string, string> | undefined;
   let unsavedSnapshot: string | undefined;

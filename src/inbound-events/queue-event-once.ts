@@ -5,7 +5,7 @@
 // once: a mark written first and left behind by a failed XADD would answer the sender's retry
 // "duplicate" and lose the event; a mark written only after would let two concurrent deliveries
 // both append.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from '../jobs/redis-keys';
 import { appendInboundEvent, type StreamEvent } from './event-stream';
 
@@ -24,7 +24,7 @@ export type QueueOnceResult =
 
 /** Rejects when Redis fails before the event is known to be queued. */
 export async function queueEventOnce(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   stream: string,
   webhookId: string,

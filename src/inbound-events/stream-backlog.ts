@@ -2,7 +2,7 @@
 // metrics: entries not yet read (XINFO GROUPS lag), entries read and not acknowledged (pending),
 // and the age of the oldest of either, taken from its entry id (XADD '*' ids start with the
 // milliseconds at which Redis added the entry) and compared with Redis's own clock (TIME).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { CONSUMER_GROUP } from './event-stream';
 
 export type StreamBacklog = {
@@ -29,7 +29,7 @@ function ageSeconds(id: string | undefined, now: number): number {
   return Number.isFinite(addedAt) ? Math.max(0, now - addedAt) / 1000 : 0;
 }
 
-export async function readStreamBacklog(redis: Redis, stream: string): Promise<StreamBacklog> {
+export async function readStreamBacklog(redis: RedisClient, stream: string): Promise<StreamBacklog> {
   let groups: unknown[];
   let now: number;
   try {

@@ -5,7 +5,7 @@
 // or Redis is down, entries stay pending and are tried again, backing off; an entry that fails
 // for any other reason is kept for an operator and acknowledged, so it never blocks the stream.
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import { duplicateWithoutPipelining, type RedisClient } from '../redis';
 import type { Deps } from '../deps';
 import { isDependencyOutage, outageWaitMs } from '../jobs/dependency-outage';
 import { CONSUMER_GROUP } from './event-stream';
@@ -32,7 +32,7 @@ function field(fields: string[], name: string): string | undefined {
   return undefined;
 }
 
-export async function ensureConsumerGroup(redis: Redis, stream: string): Promise<void> {
+export async function ensureConsumerGroup(redis: RedisClient, stream: string): Promise<void> {
   try {
     // From the stream's start: events written before the first worker ever ran are handled too.
     await redis.xgroup('CREATE', stream, CONSUMER_GROUP, '0', 'MKSTREAM');
@@ -53,7 +53,7 @@ export function startStreamConsumer(
   const consumerName = options.consumerName ?? `${hostname()}:${process.pid}`;
   const log = deps.logger.child({ stream, consumer: consumerName });
   // Blocking reads get a connection of their own, without auto-pipelining.
-  const reader = deps.redis.duplicate({ enableAutoPipelining: false });
+  const reader = duplicateWithoutPipelining(deps.redis);
   reader.on('error', (error) => log.warn({ err: error.message }, 'events stream connection error'));
   let stopping = false;
   let wake: () => void = () => undefined;

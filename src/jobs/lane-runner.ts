@@ -124,7 +124,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
 
     const generation = turn.kind === 'rerun' ? turn.generation : 0;
     const id = turnId(lane.messageSid, generation);
-    const effects = turnEffects(deps.redis, deps.keys, id);
+    const effects = turnEffects(deps.redis, deps.keys, lane.phone, id);
     const finish = (outcome: TurnOutcome) =>
       finishTurn(deps.redis, deps.keys, { ...lane, generation, receivedAtMs: job.timestamp }, lockToken, outcome);
 

@@ -1,14 +1,14 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { ALL_QUEUES, defaultJobOptions, type QueueName } from './queues';
+import type { RedisClient } from '../redis';
+import { ALL_QUEUES, defaultJobOptions, queuePrefix, type QueueName } from './queues';
 
 export type Queues = Record<QueueName, Queue>;
 
-/** One Queue per name, sharing a connection; the prefix namespaces every key. */
-export function makeQueues(connection: Redis, prefix: string): Queues {
+/** One Queue per name, sharing a connection; the prefix namespaces every key, one hash tag per queue. */
+export function makeQueues(connection: RedisClient, prefix: string): Queues {
   const queues = {} as Queues;
   for (const name of ALL_QUEUES) {
-    queues[name] = new Queue(name, { connection, prefix, defaultJobOptions });
+    queues[name] = new Queue(name, { connection, prefix: queuePrefix(prefix, name), defaultJobOptions });
   }
   return queues;
 }

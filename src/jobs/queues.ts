@@ -16,6 +16,16 @@ export const QUEUE = {
   senderErasure: 'sender-erasure',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
+
+/**
+ * BullMQ's prefix for one queue: the service's prefix, then the queue's name in braces. The braces
+ * make the name the Redis Cluster hash tag of every key BullMQ keeps for the queue (its lists,
+ * sets, jobs, scripts' keys), so each queue lives in one slot and different queues spread over
+ * the cluster's shards (BullMQ's documented way). On one Redis they change nothing but the name.
+ */
+export function queuePrefix(prefix: string, queue: string): string {
+  return `${prefix}:{${queue}}`;
+}
 export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUE);
 
 export const JOB = {

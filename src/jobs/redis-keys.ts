@@ -59,15 +59,27 @@ export function makeSenderId(secret: string): (phone: string) => string {
   };
 }
 
-/** The keys under `prefix`, with their TTLs (`ttl`); a finished message's keys may be given a shorter life. */
+/**
+ * The keys under `prefix`, with their TTLs (`ttl`); a finished message's keys may be given a shorter life.
+ *
+ * Every key of one sender carries the sender's id in braces, its Redis Cluster hash tag: a
+ * sender's keys, and the keys of that sender's messages, live in one slot, so each script and
+ * transaction of a turn touches one slot (docs/scaling.md). Keys of no sender (the send rate,
+ * a send's ledger, a webhook-id) stand alone and are only ever used one at a time.
+ */
 export function redisKeys(
   prefix: string,
   options: { finishedMessageTtlSeconds?: number; senderKeySecret?: string } = {},
 ) {
   const finished = options.finishedMessageTtlSeconds;
-  const sender = makeSenderId(options.senderKeySecret ?? DEFAULT_SENDER_KEY_SECRET);
+  const senderId = makeSenderId(options.senderKeySecret ?? DEFAULT_SENDER_KEY_SECRET);
   // A WhatsApp address ("whatsapp:+44...") names the same sender as its number.
-  const senderOfAddress = (address: string) => sender(address.replace(/^whatsapp:/, ''));
+  const idOf = (phoneOrAddress: string) =>
+    senderId(phoneOrAddress.startsWith('whatsapp:') ? phoneOrAddress.slice(9) : phoneOrAddress);
+  /** A key of the sender named by `id`: `<prefix>:<kind>:{<id>}`, then any further parts. */
+  const ofId = (kind: string, id: string, ...rest: Array<string | number>) =>
+    [`${prefix}:${kind}:{${id}}`, ...rest].join(':');
+  const of = (kind: string, phone: string, ...rest: Array<string | number>) => ofId(kind, idOf(phone), ...rest);
   const ttl: KeyTtlSeconds =
     finished === undefined
       ? DEFAULT_KEY_TTL_SECONDS
@@ -80,8 +92,8 @@ export function redisKeys(
         };
   return {
     ttl,
-    /** The keyed hash naming a sender in keys (never the number itself). */
-    senderId: sender,
+    /** The keyed hash naming a sender in keys (never the number itself); a number or an address. */
+    senderId: idOf,
     /**
      * Every key kept per sender, by the sender's id: what forgetting a sender deletes (with the
      * minute counters, senderMinuteOf, which live two minutes).
@@ -96,50 +108,50 @@ export function redisKeys(
         'last-inbound',
         'sent-recent',
         'sender-jobs',
-      ].map((kind) => `${prefix}:${kind}:${id}`),
+      ].map((kind) => ofId(kind, id)),
     /** A sender's lane keys by the sender's id (for a job that knows only the id). */
     laneOf: (id: string) => ({
-      next: `${prefix}:sender-next:${id}`,
-      sequence: `${prefix}:sender-seq:${id}`,
-      lock: `${prefix}:sender-lock:${id}`,
-      arrivals: `${prefix}:sender-arrivals:${id}`,
-      gaps: `${prefix}:sender-gaps:${id}`,
+      next: ofId('sender-next', id),
+      sequence: ofId('sender-seq', id),
+      lock: ofId('sender-lock', id),
+      arrivals: ofId('sender-arrivals', id),
+      gaps: ofId('sender-gaps', id),
     }),
     /** Conversation state of one sender. */
-    conversation: (phone: string) => `${prefix}:conversation:${sender(phone)}`,
+    conversation: (phone: string) => of('conversation', phone),
     /** Arrival order of one sender's messages. */
-    senderSequence: (phone: string) => `${prefix}:sender-seq:${sender(phone)}`,
-    /** The arrival number given to one MessageSid. */
-    messageSequence: (messageSid: string) => `${prefix}:message-seq:${messageSid}`,
+    senderSequence: (phone: string) => of('sender-seq', phone),
+    /** The arrival number given to one MessageSid of the sender. */
+    messageSequence: (phone: string, messageSid: string) => of('message-seq', phone, messageSid),
     /** The next arrival number a sender's worker may process. */
-    senderNext: (phone: string) => `${prefix}:sender-next:${sender(phone)}`,
+    senderNext: (phone: string) => of('sender-next', phone),
     /** Held while one of the sender's messages is being processed (ms TTL, renewed). */
-    senderLock: (phone: string) => `${prefix}:sender-lock:${sender(phone)}`,
+    senderLock: (phone: string) => of('sender-lock', phone),
     /** Arrival number -> MessageSid of a sender's messages not yet processed (hash). */
-    senderArrivals: (phone: string) => `${prefix}:sender-arrivals:${sender(phone)}`,
+    senderArrivals: (phone: string) => of('sender-arrivals', phone),
     /** The MessageSids of a sender's messages that took their turn in one minute (flood limit). */
-    senderMinute: (phone: string, minute: number) => `${prefix}:sender-minute:${sender(phone)}:${minute}`,
+    senderMinute: (phone: string, minute: number) => of('sender-minute', phone, minute),
     /** The ids of a sender's jobs (inbound MessageSids, queued sends), so erasure needs no scan. */
-    senderJobs: (phone: string) => `${prefix}:sender-jobs:${sender(phone)}`,
-    senderJobsOf: (id: string) => `${prefix}:sender-jobs:${id}`,
+    senderJobs: (phone: string) => of('sender-jobs', phone),
+    senderJobsOf: (id: string) => ofId('sender-jobs', id),
     /** The same by the sender's id. */
-    senderMinuteOf: (id: string, minute: number) => `${prefix}:sender-minute:${id}:${minute}`,
+    senderMinuteOf: (id: string, minute: number) => ofId('sender-minute', id, minute),
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
-    senderGaps: (phone: string) => `${prefix}:sender-gaps:${sender(phone)}`,
+    senderGaps: (phone: string) => of('sender-gaps', phone),
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
-    inboundDone: (messageSid: string) => `${prefix}:inbound-done:${messageSid}`,
+    inboundDone: (phone: string, messageSid: string) => of('inbound-done', phone, messageSid),
     /** The state and context one turn was first decided with, so a retry decides alike. */
-    inboundSnapshot: (turnId: string) => `${prefix}:inbound-snapshot:${turnId}`,
+    inboundSnapshot: (phone: string, turnId: string) => of('inbound-snapshot', phone, turnId),
     /** What one turn's effects did so far (hash: effect index -> outcome), so a retry skips them. */
-    inboundEffects: (turnId: string) => `${prefix}:inbound-effects:${turnId}`,
+    inboundEffects: (phone: string, turnId: string) => of('inbound-effects', phone, turnId),
     /** The Twilio Message SID of an outbound (queued) message already sent, by idempotency key. */
     sentMessage: (idempotencyKey: string) => `${prefix}:sent-message:${idempotencyKey}`,
     /** When a queued send with this idempotency key last started talking to Twilio (ms). */
     sendAttempt: (idempotencyKey: string) => `${prefix}:send-attempt:${idempotencyKey}`,
     /** Message SIDs already accounted for per recipient (sorted set by time, bounded). */
-    sentTo: (address: string) => `${prefix}:sent-recent:${senderOfAddress(address)}`,
+    sentTo: (address: string) => of('sent-recent', address),
     /** When the sender last wrote (ms): WhatsApp's 24-hour window for free-form messages. */
-    lastInbound: (phone: string) => `${prefix}:last-inbound:${sender(phone)}`,
+    lastInbound: (phone: string) => of('last-inbound', phone),
     /** The global send rate's next free slot (GCRA). */
     sendRate: () => `${prefix}:send-rate`,
     /** Set once a delivery status of one outbound message has been counted. */

@@ -3,7 +3,7 @@
 // connection before its first use, and called only through the typed wrappers below.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 
 const SCRIPTS = {
   takeTurn: 'take-turn-6',
@@ -35,11 +35,11 @@ const lua = Object.fromEntries(
 
 type Reply = string | number | null | Reply[];
 type Call = (...keysThenArgs: Array<string | number>) => Promise<Reply>;
-type WithScripts = Redis & Record<ScriptName, Call>;
+type WithScripts = RedisClient & Record<ScriptName, Call>;
 
 // Defined before first use: ioredis's auto-pipelines copy the custom commands that exist when
 // each pipeline is made, so a command defined later would be missing from one already open.
-function scripts(redis: Redis): WithScripts {
+function scripts(redis: RedisClient): WithScripts {
   const candidate = redis as WithScripts;
   if (typeof candidate.takeTurn !== 'function') {
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
@@ -51,14 +51,14 @@ function scripts(redis: Redis): WithScripts {
 }
 
 /** Defines every script on this connection now (a connection with auto-pipelining needs it early). */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   scripts(redis);
 }
 
 export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number, inMinute: number];
 
 export async function takeTurnScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string; minute: string },
   args: { token: string; lockTtlMs: number; messageSid: string; minuteTtlSeconds: number },
 ): Promise<TakeTurnReply> {
@@ -80,7 +80,7 @@ export async function takeTurnScript(
 export type FinishTurnReply = [-1] | [0] | [1] | [1, string | null];
 
 export async function finishTurnScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: {
     next: string;
     lock: string;
@@ -129,7 +129,7 @@ export async function finishTurnScript(
 }
 
 export async function skipArrivalScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: { next: string; lock: string; arrivals: string; sequence: string },
   args: { arrival: number; senderTtlSeconds: number },
 ): Promise<boolean> {
@@ -144,17 +144,22 @@ export async function skipArrivalScript(
   return skipped === 1;
 }
 
-export async function renewLockScript(redis: Redis, lock: string, token: string, ttlMs: number): Promise<boolean> {
+export async function renewLockScript(
+  redis: RedisClient,
+  lock: string,
+  token: string,
+  ttlMs: number,
+): Promise<boolean> {
   return (await scripts(redis).renewLock(lock, token, ttlMs)) === 1;
 }
 
-export async function releaseLockScript(redis: Redis, lock: string, token: string): Promise<boolean> {
+export async function releaseLockScript(redis: RedisClient, lock: string, token: string): Promise<boolean> {
   return (await scripts(redis).releaseLock(lock, token)) === 1;
 }
 
 /** Five keys per message (message-seq, sender-seq, sender-arrivals, sender-next, sender-jobs), then the sids. */
 export async function recordArrivalsScript(
-  redis: Redis,
+  redis: RedisClient,
   keysPerMessage: Array<[messageSequence: string, sequence: string, arrivals: string, next: string, jobs: string]>,
   args: { ttlSeconds: number; jobsTtlSeconds: number; messageSids: string[] },
 ): Promise<number[]> {
@@ -171,7 +176,7 @@ export async function recordArrivalsScript(
 
 /** Reserves the next global send slot; resolves to the milliseconds to wait for it. */
 export async function reserveSendScript(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   args: { intervalMs: number; burstMs: number },
 ): Promise<number> {
@@ -180,7 +185,7 @@ export async function reserveSendScript(
 
 /** Sets one field of a turn's effects hash, renews its TTL, and saves the turn's snapshot if given. */
 export async function recordEffectScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: { effects: string; snapshot: string },
   args: { field: string; value: string; ttlSeconds: number; snapshotJson: string | undefined },
 ): Promise<void> {
@@ -196,7 +201,7 @@ export async function recordEffectScript(
 
 /** Adds a SID to a recipient's latest sends, keeping the newest `keep`. */
 export async function rememberSentScript(
-  redis: Redis,
+  redis: RedisClient,
   key: string,
   args: { at: number; sid: string; keep: number; ttlSeconds: number },
 ): Promise<void> {
@@ -205,7 +210,7 @@ export async function rememberSentScript(
 
 /** Takes a sender's lock only while their lane is idle: 'ok', 'busy' or 'behind'. */
 export async function takeIdleLockScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: { next: string; sequence: string; lock: string },
   args: { token: string; lockTtlMs: number },
 ): Promise<'ok' | 'busy' | 'behind'> {
@@ -215,7 +220,7 @@ export async function takeIdleLockScript(
 
 /** Deletes a sender's keys unless they wrote after `arrival` or a turn of theirs runs. */
 export async function forgetSenderScript(
-  redis: Redis,
+  redis: RedisClient,
   keys: { sequence: string; lock: string; conversation: string; others: string[] },
   args: { arrival: number },
 ): Promise<'forgotten' | 'busy' | 'returned'> {

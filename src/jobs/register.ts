@@ -3,7 +3,7 @@
 // and the dev process both call startWorkers. No processor waits for another job.
 import { hostname } from 'node:os';
 import { MetricsTime, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Deps } from '../deps';
 import { makeSendRate } from '../outbound/send-rate';
 import { makeOutboxProcessors, type OutboxWorkersOptions } from '../outbox/start-outbox-workers';
@@ -119,8 +119,8 @@ export function startWorkers(deps: Deps, options: StartWorkersOptions = {}): Wor
   const workers = chosen.map(({ queue, processor, options: extra }) => {
     const worker = new Worker(queue, processor, {
       // The queues' connection: deps.redis auto-pipelines, which BullMQ's blocking reads must not.
-      connection: deps.queues[queue].opts.connection as Redis,
-      prefix: deps.config.redisKeyPrefix,
+      connection: deps.queues[queue].opts.connection as RedisClient,
+      prefix: deps.queues[queue].opts.prefix,
       // The name is stored on each job it processes (processedBy): which process handled what.
       name: `${hostname()}:${process.pid}`,
       // Completed and failed counts per minute, kept a week: Bull Board draws them per queue.

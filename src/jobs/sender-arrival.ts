@@ -1,17 +1,18 @@
 // Arrival order per sender. The webhook numbers each new MessageSid per sender (1, 2, 3, ...)
 // in the same Redis round trip as queueing it; the inbound worker then processes a sender's
 // messages strictly by that number, whatever order BullMQ hands the jobs out in.
-import type { Redis } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { isCluster, type RedisClient } from '../redis';
 import type { RedisKeys } from './redis-keys';
 import { defineScripts, recordArrivalsScript } from './redis-scripts';
 
 type Arrival = { messageSid: string; phone: string };
 
-function recordAll(redis: Redis, keys: RedisKeys, messages: Arrival[]): Promise<number[]> {
+function recordAll(redis: RedisClient, keys: RedisKeys, messages: Arrival[]): Promise<number[]> {
   return recordArrivalsScript(
     redis,
     messages.map((message) => [
-      keys.messageSequence(message.messageSid),
+      keys.messageSequence(message.phone, message.messageSid),
       keys.senderSequence(message.phone),
       keys.senderArrivals(message.phone),
       keys.senderNext(message.phone),
@@ -27,7 +28,7 @@ function recordAll(redis: Redis, keys: RedisKeys, messages: Arrival[]): Promise<
 }
 
 /** Gives a MessageSid its arrival number among its sender's messages (stable on redelivery). */
-export async function recordArrival(redis: Redis, keys: RedisKeys, message: Arrival): Promise<number> {
+export async function recordArrival(redis: RedisClient, keys: RedisKeys, message: Arrival): Promise<number> {
   const [number] = await recordAll(redis, keys, [message]);
   return number!;
 }
@@ -36,16 +37,15 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
 
 /**
  * recordArrival for the webhook's hot path: the arrivals asked for in one event-loop turn go to
- * Redis as one script call. Under load that is one command for many webhooks (about 17 at 50
+ * Redis as one script call (on a cluster, one per slot among them). Under load that is one command for many webhooks (about 17 at 50
  * connections, counted once by hand) instead of one each; a lone webhook waits for nothing, as
  * its batch is sent at the end of the same turn.
  */
-export function makeArrivalRecorder(redis: Redis, keys: RedisKeys): ArrivalRecorder {
+export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): ArrivalRecorder {
   defineScripts(redis);
-  let batch: { message: Arrival; resolve(n: number): void; reject(error: unknown): void }[] = [];
-  const flush = (): void => {
-    const sending = batch;
-    batch = [];
+  type Entry = { message: Arrival; resolve(n: number): void; reject(error: unknown): void };
+  let batch: Entry[] = [];
+  const send = (sending: Entry[]): void => {
     recordAll(
       redis,
       keys,
@@ -54,6 +54,12 @@ export function makeArrivalRecorder(redis: Redis, keys: RedisKeys): ArrivalRecor
       (numbers) => sending.forEach((entry, i) => entry.resolve(numbers[i]!)),
       (error: unknown) => sending.forEach((entry) => entry.reject(error)),
     );
+  };
+  const flush = (): void => {
+    const sending = batch;
+    batch = [];
+    if (isCluster(redis)) bySlot(keys, sending).forEach(send);
+    else send(sending);
   };
   return (message) =>
     new Promise((resolve, reject) => {
@@ -65,7 +71,24 @@ export function makeArrivalRecorder(redis: Redis, keys: RedisKeys): ArrivalRecor
 }
 
 /** The arrival number recorded for a MessageSid, or undefined when none was recorded. */
-export async function arrivalOf(redis: Redis, keys: RedisKeys, messageSid: string): Promise<number | undefined> {
-  const value = await redis.get(keys.messageSequence(messageSid));
+export async function arrivalOf(
+  redis: RedisClient,
+  keys: RedisKeys,
+  phone: string,
+  messageSid: string,
+): Promise<number | undefined> {
+  const value = await redis.get(keys.messageSequence(phone, messageSid));
   return value === null ? undefined : Number(value);
+}
+
+/** On a cluster one script call may touch one slot only: the batch split by its senders' slots. */
+function bySlot<T extends { message: Arrival }>(keys: RedisKeys, entries: T[]): T[][] {
+  const groups = new Map<number, T[]>();
+  for (const entry of entries) {
+    const slot = calculateSlot(keys.senderSequence(entry.message.phone));
+    const group = groups.get(slot);
+    if (group) group.push(entry);
+    else groups.set(slot, [entry]);
+  }
+  return [...groups.values()];
 }

@@ -2,7 +2,7 @@
 // (src/jobs/sender-arrival.ts) is the next one due, and only while it holds the sender's lock.
 // Every step that reads and moves the lane is one Redis script (./lua), so several worker
 // processes can share a lane safely. Design: docs/decisions/0016-one-turn-does-its-own-work.md.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from './redis-keys';
 import {
   finishTurnScript,
@@ -41,7 +41,7 @@ const MINUTE_TTL_SECONDS = 120;
  * sender's messages received in the same minute (by `receivedAtMs`) that have taken their turn.
  */
 export async function takeTurn(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   message: { phone: string; messageSid: string; receivedAtMs?: number },
   token: string,
@@ -53,8 +53,8 @@ export async function takeTurn(
     {
       next: keys.senderNext(message.phone),
       lock: keys.senderLock(message.phone),
-      done: keys.inboundDone(message.messageSid),
-      messageSequence: keys.messageSequence(message.messageSid),
+      done: keys.inboundDone(message.phone, message.messageSid),
+      messageSequence: keys.messageSequence(message.phone, message.messageSid),
       arrivals: keys.senderArrivals(message.phone),
       minute: keys.senderMinute(message.phone, minute),
     },
@@ -99,7 +99,7 @@ export type TurnOutcome = {
  * in the delayed set waiting for this one, that message's MessageSid.
  */
 export async function finishTurn(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   message: FinishingMessage,
   token: string,
@@ -112,13 +112,13 @@ export async function finishTurn(
     {
       next: keys.senderNext(message.phone),
       lock: keys.senderLock(message.phone),
-      done: keys.inboundDone(message.messageSid),
+      done: keys.inboundDone(message.phone, message.messageSid),
       arrivals: keys.senderArrivals(message.phone),
       conversation: state?.key ?? keys.conversation(message.phone),
       sequence: keys.senderSequence(message.phone),
-      snapshot: keys.inboundSnapshot(id),
-      effects: keys.inboundEffects(id),
-      messageSequence: keys.messageSequence(message.messageSid),
+      snapshot: keys.inboundSnapshot(message.phone, id),
+      effects: keys.inboundEffects(message.phone, id),
+      messageSequence: keys.messageSequence(message.phone, message.messageSid),
       lastInbound: keys.lastInbound(message.phone),
     },
     {
@@ -139,7 +139,12 @@ export async function finishTurn(
 }
 
 /** Moves the lane past an arrival that will never be processed in order; false when it moved already. */
-export async function skipArrival(redis: Redis, keys: RedisKeys, phone: string, arrival: number): Promise<boolean> {
+export async function skipArrival(
+  redis: RedisClient,
+  keys: RedisKeys,
+  phone: string,
+  arrival: number,
+): Promise<boolean> {
   return skipArrivalScript(
     redis,
     {
@@ -153,7 +158,7 @@ export async function skipArrival(redis: Redis, keys: RedisKeys, phone: string, 
 }
 
 export function renewLock(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   phone: string,
   token: string,
@@ -162,13 +167,13 @@ export function renewLock(
   return renewLockScript(redis, keys.senderLock(phone), token, ttlMs);
 }
 
-export async function releaseLock(redis: Redis, keys: RedisKeys, phone: string, token: string): Promise<void> {
+export async function releaseLock(redis: RedisClient, keys: RedisKeys, phone: string, token: string): Promise<void> {
   await releaseLockScript(redis, keys.senderLock(phone), token);
 }
 
 /** The MessageSid recorded for a sender's arrival number, while it is unprocessed. */
 export async function messageSidOfArrival(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   phone: string,
   arrival: number,
@@ -181,7 +186,7 @@ export async function messageSidOfArrival(
  * asked (the first asker starts the clock).
  */
 export async function gapAge(
-  redis: Redis,
+  redis: RedisClient,
   keys: RedisKeys,
   phone: string,
   arrival: number,

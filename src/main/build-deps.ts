@@ -22,11 +22,11 @@ export function buildDeps(
   const logger = options.logger ?? makeLogger(config.logLevel);
   // The web process wants Redis commands to fail fast (a quick 503 lets Twilio retry); workers
   // want them to wait for Redis to come back.
-  const redis = makeRedis(config.redisUrl, options.role);
+  const redis = makeRedis(config, options.role);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
   // In a worker, BullMQ gets a connection of its own (src/redis.ts); the web process's webhook
   // sends Queue.add and its own arrival numbering in one write on one connection.
-  const queueRedis = options.role === 'web' ? redis : makeRedis(config.redisUrl, 'worker-queues');
+  const queueRedis = options.role === 'web' ? redis : makeRedis(config, 'worker-queues');
   if (queueRedis !== redis) {
     queueRedis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error (queues)'));
   }

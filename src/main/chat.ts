@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { loadDevConfig, type Config } from '../config';
 import { makePool, type Pool } from '../db/pool';
 import { chatTargets, type ChatTargets } from '../dev/chat-targets';
@@ -43,12 +43,12 @@ const CHECKOUT = path.join(__dirname, '../..');
 /** Connections for `/event`, opened on first use: a chat that never sends one needs neither. */
 function makeEventPublisher(config: Config, targets: ChatTargets) {
   let db: Pool | undefined;
-  let redis: Redis | undefined;
+  let redis: RedisClient | undefined;
 
-  async function connectedRedis(): Promise<Redis> {
+  async function connectedRedis(): Promise<RedisClient> {
     if (redis === undefined) {
       // 'web': a command fails at once rather than waiting for a Redis that is not there.
-      redis = makeRedis(config.redisUrl, 'web');
+      redis = makeRedis(config, 'web');
       redis.on('error', () => undefined);
     }
     const connection = redis;

@@ -47,7 +47,7 @@ async function main(args: readonly string[]): Promise<void> {
 
   const db = makePool(config.databaseUrl, { max: 4, applicationName: 'whatsapp-handler-ops' });
   // Commands fail at once rather than wait for a Redis that is not there.
-  const redis = makeRedis(config.redisUrl, 'web');
+  const redis = makeRedis(config, 'web');
   redis.on('error', () => undefined);
   const queues = makeQueues(redis, config.redisKeyPrefix);
   try {

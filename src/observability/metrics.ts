@@ -2,7 +2,7 @@
 // the combined dev process never collide).
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import { readStreamBacklog, type StreamBacklog } from '../inbound-events/stream-backlog';
 import type { Queues } from '../jobs/make-queues';
 import { JOB } from '../jobs/queues';
@@ -175,7 +175,7 @@ export function observeQueueDepth(metrics: Metrics, queues: Queues): void {
  * Adds gauges of the inbound events stream's backlog for the consumer group, read from Redis when
  * /metrics is scraped (one read serves the three); left out of a scrape Redis cannot answer.
  */
-export function observeInboundEventsStream(metrics: Metrics, redis: Redis, stream: string): void {
+export function observeInboundEventsStream(metrics: Metrics, redis: RedisClient, stream: string): void {
   let pending: Promise<StreamBacklog | undefined> | undefined;
   const backlog = () => {
     pending ??= within(readStreamBacklog(redis, stream))

@@ -2,7 +2,7 @@
 // through one Redis key: each send reserves the next slot and sleeps until it comes. A caller
 // holds no database connection while it waits (no transaction is open around a send).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from '../jobs/redis-keys';
 import { reserveSendScript } from '../jobs/redis-scripts';
 
@@ -12,7 +12,7 @@ const BURST_SHARE = 0.05;
 
 export type SendRate = { waitForSlot(): Promise<void> };
 
-export function makeSendRate(redis: Redis, keys: RedisKeys, perSecond: number): SendRate {
+export function makeSendRate(redis: RedisClient, keys: RedisKeys, perSecond: number): SendRate {
   const intervalMs = 1000 / perSecond;
   const burstMs = Math.floor(perSecond * BURST_SHARE) * intervalMs;
   return {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { Clock } from '../clock';
 import type { Config } from '../config';
 import { makeHttpTransport } from './http-transport';
@@ -6,7 +6,7 @@ import { eventStreamKey, makeRedisStreamTransport } from './redis-stream-transpo
 import type { OutboxTransport } from './transport';
 
 /** The transport OUTBOX_TRANSPORT names (config has already checked the http settings). */
-export function makeOutboxTransport(deps: { config: Config; redis: Redis; clock: Clock }): OutboxTransport {
+export function makeOutboxTransport(deps: { config: Config; redis: RedisClient; clock: Clock }): OutboxTransport {
   const { outbox, redisKeyPrefix } = deps.config;
   if (outbox.transport === 'http') {
     return makeHttpTransport({ url: outbox.httpUrl!, secret: outbox.httpSecret!, clock: deps.clock });

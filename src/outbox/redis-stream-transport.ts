@@ -1,7 +1,7 @@
 // Publishes to one Redis Stream for all event types: a consumer reading it sees every aggregate's
 // events in the order they were published (per-type streams would lose the order between, say,
 // user.registered and user.deleted of the same user). See docs/decisions/0014-one-event-stream.md.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis';
 import type { EventEnvelope } from './envelope';
 import type { OutboxTransport, PublishOutcome } from './transport';
 
@@ -14,7 +14,7 @@ export function eventStreamKey(prefix: string): string {
 export const DEFAULT_STREAM_MAX_LENGTH = 1_000_000;
 
 export function makeRedisStreamTransport(
-  redis: Redis,
+  redis: RedisClient,
   options: { stream: string; maxLength?: number },
 ): OutboxTransport {
   const maxLength = String(options.maxLength ?? DEFAULT_STREAM_MAX_LENGTH);

@@ -3,7 +3,7 @@
 // up as a wrong reply list.
 import { Queue } from 'bullmq';
 import { texts } from '../../src/conversation/texts';
-import { QUEUE } from '../../src/jobs/queues';
+import { QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { eventually } from '../support/eventually';
 import type { Stack } from './stack';
 
@@ -59,8 +59,14 @@ export async function untilReplies(stack: Stack, phones: string[], count: number
  * come.
  */
 export async function untilSettled(stack: Stack, timeoutMs: number): Promise<void> {
-  const inbound = new Queue(QUEUE.inbound, { connection: stack.redis, prefix: stack.prefix });
-  const outbound = new Queue(QUEUE.outbound, { connection: stack.redis, prefix: stack.prefix });
+  const inbound = new Queue(QUEUE.inbound, {
+    connection: stack.redis,
+    prefix: queuePrefix(stack.prefix, QUEUE.inbound),
+  });
+  const outbound = new Queue(QUEUE.outbound, {
+    connection: stack.redis,
+    prefix: queuePrefix(stack.prefix, QUEUE.outbound),
+  });
   const busy = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
   const none = Object.fromEntries(busy.map((state) => [state, 0]));
   try {

@@ -1,6 +1,7 @@
 // Per-sender order across two worker processes: interleaved bursts from many senders, every
 // sender's replies complete and in order.
 import { Queue } from 'bullmq';
+import { QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, untilReplies, untilSettled } from './bursts';
 import { startStack, type Stack } from './stack';
 
@@ -22,7 +23,10 @@ describe('ordering across worker processes', () => {
 
     expect(repliesBySender(stack, phones)).toEqual(expectedReplies(phones));
     // Both processes took part.
-    const queue = new Queue('inbound-messages', { connection: stack.redis, prefix: stack.prefix });
+    const queue = new Queue(QUEUE.inbound, {
+      connection: stack.redis,
+      prefix: queuePrefix(stack.prefix, QUEUE.inbound),
+    });
     const jobs = await queue.getJobs(['completed']);
     await queue.close();
     const pids = new Set(jobs.map((job) => job.processedBy?.split(':').pop()));

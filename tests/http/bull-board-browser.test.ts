@@ -87,7 +87,7 @@ test('a browser without credentials gets 401', async () => {
 
 test("a page from another origin cannot make the board act with the operator's credentials", async () => {
   const kept = app.deps.queues[QUEUE.inboundEventsKept];
-  const jobId = await finishedJob(kept, app.redis, app.prefix, 'failed');
+  const jobId = await finishedJob(kept, app.redis, 'failed');
   const retryUrl = `${app.url}/admin/queues/api/queues/${QUEUE.inboundEventsKept}/${jobId}/retry`;
   const addUrl = `${app.url}/admin/queues/api/queues/${QUEUE.outbound}/add`;
   // Bull Board's retry is a PUT: from another origin only after a CORS preflight, which the board
@@ -134,7 +134,7 @@ test("a page from another origin cannot make the board act with the operator's c
 
 test("the board's own retry button retries a failed job", async () => {
   const queue = app.deps.queues[QUEUE.outboxRelay];
-  const jobId = await finishedJob(queue, app.redis, app.prefix, 'failed');
+  const jobId = await finishedJob(queue, app.redis, 'failed');
   const context = await browser.newContext({ httpCredentials: { username: 'ops', password: 'board-secret' } });
   const page = await context.newPage();
   await page.goto(`${app.url}/admin/queues/queue/${QUEUE.outboxRelay}?status=failed`);

@@ -68,7 +68,7 @@ describe('by default', () => {
 
   test("editing a job's data is refused", async () => {
     const queue = app.deps.queues[QUEUE.proactive];
-    const jobId = await finishedJob(queue, app.redis, app.prefix, 'failed');
+    const jobId = await finishedJob(queue, app.redis, 'failed');
 
     const response = await board('PATCH', `${QUEUE.proactive}/${jobId}/update-data`, { jobData: { to: 'elsewhere' } });
 
@@ -102,8 +102,8 @@ describe('by default', () => {
 
   test('retrying a completed job is refused (it would send again); retrying a failed one is allowed', async () => {
     const queue = app.deps.queues[QUEUE.outboxRelay];
-    const completed = await finishedJob(queue, app.redis, app.prefix, 'completed');
-    const failed = await finishedJob(queue, app.redis, app.prefix, 'failed');
+    const completed = await finishedJob(queue, app.redis, 'completed');
+    const failed = await finishedJob(queue, app.redis, 'failed');
 
     await expectRefused(await board('PUT', `${QUEUE.outboxRelay}/${completed}/retry`));
     await expectRefused(await board('PUT', `${QUEUE.outboxRelay}/retry/completed`));
@@ -115,7 +115,7 @@ describe('by default', () => {
 
   test('removing one job is allowed', async () => {
     const queue = app.deps.queues[QUEUE.outboxRetention];
-    const jobId = await finishedJob(queue, app.redis, app.prefix, 'failed');
+    const jobId = await finishedJob(queue, app.redis, 'failed');
 
     expect((await board('PUT', `${QUEUE.outboxRetention}/${jobId}/clean`)).status).toBe(204);
     expect(await queue.getJob(jobId)).toBeUndefined();
@@ -151,7 +151,7 @@ describe('with BULL_BOARD_DANGEROUS_ACTIONS=true', () => {
 
   test('an operator can retry a completed job', async () => {
     const queue = app.deps.queues[QUEUE.outboxRelay];
-    const completed = await finishedJob(queue, app.redis, app.prefix, 'completed');
+    const completed = await finishedJob(queue, app.redis, 'completed');
 
     expect((await board('PUT', `${QUEUE.outboxRelay}/${completed}/retry`)).status).toBe(204);
     expect(await stateOf(queue, completed)).toBe('waiting');

@@ -5,14 +5,9 @@ import { Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 /** Adds a job to an otherwise idle queue and finishes it; returns its id. */
-export async function finishedJob(
-  queue: Queue,
-  redis: Redis,
-  prefix: string,
-  outcome: 'failed' | 'completed',
-): Promise<string> {
+export async function finishedJob(queue: Queue, redis: Redis, outcome: 'failed' | 'completed'): Promise<string> {
   const added = await queue.add('board-test', { note: 'made by a Bull Board test' }, { attempts: 1 });
-  const worker = new Worker(queue.name, null, { connection: redis, prefix, autorun: false });
+  const worker = new Worker(queue.name, null, { connection: redis, prefix: queue.opts.prefix, autorun: false });
   try {
     const token = randomUUID();
     const job = await worker.getNextJob(token, { block: false });

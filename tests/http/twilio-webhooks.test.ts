@@ -40,7 +40,7 @@ test('a signed inbound message is queued once and answered with empty TwiML', as
     profileName: 'Pat',
     media: [],
   });
-  expect(await arrivalOf(app.deps.redis, app.deps.keys, form.MessageSid!)).toEqual(expect.any(Number));
+  expect(await arrivalOf(app.deps.redis, app.deps.keys, form.From!, form.MessageSid!)).toEqual(expect.any(Number));
 });
 
 test('consecutive messages from one sender get consecutive arrival numbers', async () => {
@@ -48,8 +48,8 @@ test('consecutive messages from one sender get consecutive arrival numbers', asy
   const second = inboundForm({ From: 'whatsapp:+447700900555' });
   await app.post(WHATSAPP, first);
   await app.post(WHATSAPP, second);
-  const a = await arrivalOf(app.deps.redis, app.deps.keys, first.MessageSid!);
-  const b = await arrivalOf(app.deps.redis, app.deps.keys, second.MessageSid!);
+  const a = await arrivalOf(app.deps.redis, app.deps.keys, first.From!, first.MessageSid!);
+  const b = await arrivalOf(app.deps.redis, app.deps.keys, second.From!, second.MessageSid!);
   expect([a, b]).toEqual([1, 2]);
 });
 
@@ -59,7 +59,7 @@ test('when the same MessageSid arrives twice, one job is queued and both get 200
   expect((await app.post(WHATSAPP, form)).status).toBe(200);
   expect((await app.post(WHATSAPP, form)).status).toBe(200);
   expect(await jobCount()).toBe(before + 1);
-  expect(await arrivalOf(app.deps.redis, app.deps.keys, form.MessageSid!)).toBeDefined();
+  expect(await arrivalOf(app.deps.redis, app.deps.keys, form.From!, form.MessageSid!)).toBeDefined();
 });
 
 test('an unsigned request is refused with 403 and nothing is queued', async () => {

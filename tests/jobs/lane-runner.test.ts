@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { makeLogger } from '../../src/logger';
 import { makeLaneRunner } from '../../src/jobs/lane-runner';
 import { redisKeys } from '../../src/jobs/redis-keys';
+import { QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { recordArrival } from '../../src/jobs/sender-arrival';
 import { eventually } from '../support/eventually';
 import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
@@ -23,7 +24,7 @@ describe('sender lanes', () => {
   beforeEach(() => {
     redis = makeTestRedis();
     prefix = testPrefix();
-    queue = new Queue('inbound-messages', { connection: redis, prefix });
+    queue = new Queue(QUEUE.inbound, { connection: redis, prefix: queuePrefix(prefix, QUEUE.inbound) });
   });
 
   afterEach(async () => {
@@ -46,7 +47,7 @@ describe('sender lanes', () => {
           await work(job.data, turn);
           return undefined;
         }),
-      { connection: redis, prefix, concurrency: 8 },
+      { connection: redis, prefix: queuePrefix(prefix, QUEUE.inbound), concurrency: 8 },
     );
   }
 

@@ -48,7 +48,7 @@ describe('sender arrival numbers', () => {
     ]);
     expect(numbers).toEqual([1, 1, 2, 1]);
     expect(sent.mock.calls.filter(([command]) => /^eval/.test(command.name))).toHaveLength(1);
-    expect(await arrivalOf(redis, keys(), sid(3))).toBe(2);
+    expect(await arrivalOf(redis, keys(), ALICE, sid(3))).toBe(2);
 
     // The next turn is a new batch that continues the numbering.
     expect(await record({ messageSid: sid(4), phone: ALICE })).toBe(3);
@@ -65,7 +65,7 @@ describe('sender arrival numbers', () => {
     expect(results.map((result) => result.status)).toEqual(['rejected', 'rejected']);
     // The script stopped at Alice. Redis keeps what it wrote before the error (Bob's number);
     // both webhooks answered 503, and Twilio's redelivery of Bob's finds the same number.
-    expect(await arrivalOf(redis, keys(), sid(2))).toBeUndefined();
+    expect(await arrivalOf(redis, keys(), ALICE, sid(2))).toBeUndefined();
     await redis.del(keys().senderSequence(ALICE));
     expect(await record({ messageSid: sid(1), phone: BOB })).toBe(1);
     expect(await record({ messageSid: sid(2), phone: ALICE })).toBe(1);

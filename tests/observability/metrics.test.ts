@@ -8,7 +8,7 @@ import { CONSUMER_GROUP } from '../../src/inbound-events/event-stream';
 import { readStreamBacklog } from '../../src/inbound-events/stream-backlog';
 import { ensureConsumerGroup } from '../../src/inbound-events/stream-consumer';
 import { closeQueues, makeQueues, type Queues } from '../../src/jobs/make-queues';
-import { JOB, QUEUE } from '../../src/jobs/queues';
+import { JOB, QUEUE, queuePrefix } from '../../src/jobs/queues';
 import {
   errorCodeLabel,
   makeMetrics,
@@ -51,7 +51,11 @@ test('the oldest waiting job gives its queue an age; an empty queue is 0', async
   await inbound.add('a', {}, { jobId: 'first' });
   await inbound.add('b', {}, { jobId: 'second' });
   // The first job arrived 90 s ago; the second just now.
-  await redis.hset(`${prefix}:${QUEUE.inbound}:first`, 'timestamp', String(Date.now() - 90_000));
+  await redis.hset(
+    `${queuePrefix(prefix, QUEUE.inbound)}:${QUEUE.inbound}:first`,
+    'timestamp',
+    String(Date.now() - 90_000),
+  );
 
   const ages = await samples(metrics.registry, 'whatsapp_queue_oldest_waiting_age_seconds');
 
@@ -90,14 +94,14 @@ test('a job whose worker stopped renewing its lock is counted as stalled by the 
   const name = QUEUE.outbound;
   await queues[name].add('send', {}, { jobId: 'stuck' });
   // A worker takes the job and then dies: its lock is never renewed.
-  const dying = new Worker(name, null, { connection: redis, prefix, lockDuration: 300 });
+  const dying = new Worker(name, null, { connection: redis, prefix: queuePrefix(prefix, name), lockDuration: 300 });
   const taken = await dying.getNextJob('dying-token');
   expect(taken?.id).toBe('stuck');
   await dying.close(true);
 
   const survivor = new Worker(name, async () => 'done', {
     connection: redis.duplicate(),
-    prefix,
+    prefix: queuePrefix(prefix, name),
     stalledInterval: 200,
     lockDuration: 300,
   });

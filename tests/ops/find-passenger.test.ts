@@ -7,7 +7,7 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { toInboundJob } from '../../src/jobs/inbound-job';
 import { jobSeal } from '../../src/jobs/job-seal';
 import { toOutboundJob } from '../../src/jobs/outbound-job';
-import { JOB, QUEUE } from '../../src/jobs/queues';
+import { JOB, QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { findPassenger } from '../../src/ops/find-passenger';
 import { formatPassengerReport } from '../../src/ops/format-passenger';
 import { insertClaimNotification } from '../../src/repos/claim-notifications';
@@ -110,7 +110,7 @@ async function seedPassenger() {
     async () => {
       throw new UnrecoverableError(`Twilio 21211: The 'To' number whatsapp:${PHONE} is not a valid phone number`);
     },
-    { connection: t.redis, prefix: t.prefix },
+    { connection: t.redis, prefix: queuePrefix(t.prefix, QUEUE.outbound) },
   );
   try {
     await eventually(async () => expect(await outbound.getState()).toBe('failed'), { what: 'the send to fail' });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'bullmq';
 import { makePurgeOutboxProcessor } from '../../src/jobs/processors/purge-outbox';
-import { JOB, QUEUE } from '../../src/jobs/queues';
+import { JOB, QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { appendEvent } from '../../src/repos/outbox';
 import { makeFakeTwilio } from '../jobs/fake-twilio';
 import { makeTestDeps, type TestDeps } from '../jobs/test-deps';
@@ -32,7 +32,7 @@ test('a purge that runs out of time queues follow-up runs until every expired ev
   let runs = 0;
   worker = new Worker(QUEUE.outboxRetention, (job) => (runs++, process(job)), {
     connection: t.redis,
-    prefix: t.prefix,
+    prefix: queuePrefix(t.prefix, QUEUE.outboxRetention),
   });
 
   const queue = t.deps.queues[QUEUE.outboxRetention];

@@ -1,6 +1,6 @@
 import { Worker, type Job } from 'bullmq';
 import { makePurgeUnverifiedUsersProcessor } from '../../../src/jobs/processors/purge-unverified-users';
-import { JOB, QUEUE } from '../../../src/jobs/queues';
+import { JOB, QUEUE, queuePrefix } from '../../../src/jobs/queues';
 import { startWorkers, type WorkerHandle } from '../../../src/jobs/register';
 import { closeQueues, makeQueues } from '../../../src/jobs/make-queues';
 import { createUser } from '../../../src/repos/users';
@@ -54,7 +54,10 @@ test('a purge that runs out of time queues follow-up runs until every expired us
   // One batch of 5 per run, then out of time: three runs are needed.
   const process = makePurgeUnverifiedUsersProcessor({ ...t.deps, retentionDays: 7 }, { batchSize: 5, timeBudgetMs: 0 });
   let runs = 0;
-  worker = new Worker(QUEUE.userRetention, (job) => (runs++, process(job)), { connection: t.redis, prefix: t.prefix });
+  worker = new Worker(QUEUE.userRetention, (job) => (runs++, process(job)), {
+    connection: t.redis,
+    prefix: queuePrefix(t.prefix, QUEUE.userRetention),
+  });
 
   const queue = t.deps.queues[QUEUE.userRetention];
   await queue.add(JOB.purgeUnverifiedUsers, {}, { attempts: 1 });
