@@ -3,9 +3,10 @@
 // connection before its first use, and called only through the typed wrappers below.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import calculateSlot from 'cluster-key-slot';
 import type { RedisClient } from '../redis';
 
-const SCRIPTS = {
+export const SCRIPTS = {
   takeTurn: 'take-turn-6',
   finishTurn: 'finish-turn-10',
   skipArrival: 'skip-arrival-4',
@@ -50,6 +51,29 @@ function scripts(redis: RedisClient): WithScripts {
   return candidate;
 }
 
+/**
+ * Runs a script after checking that its keys share one hash slot, as a Redis Cluster requires of
+ * every script (each sender's keys, or one queue's, carry one hash tag: src/jobs/redis-keys.ts).
+ * Checked on one Redis too, so a key that breaks the rule fails every test, not only a cluster.
+ */
+async function run(redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
+  const slot = calculateSlot(keys[0]!);
+  for (const key of keys) {
+    if (calculateSlot(key) !== slot) throw new CrossSlotError(SCRIPTS[name], keys);
+  }
+  const withScripts = scripts(redis);
+  return keyCount(SCRIPTS[name]) === undefined
+    ? withScripts[name](keys.length, ...keys, ...args)
+    : withScripts[name](...keys, ...args);
+}
+
+export class CrossSlotError extends Error {
+  constructor(script: string, keys: string[]) {
+    super(`${script}.lua was given keys of more than one hash slot: ${keys.join(' ')}`);
+    this.name = 'CrossSlotError';
+  }
+}
+
 /** Defines every script on this connection now (a connection with auto-pipelining needs it early). */
 export function defineScripts(redis: RedisClient): void {
   scripts(redis);
@@ -62,17 +86,11 @@ export async function takeTurnScript(
   keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string; minute: string },
   args: { token: string; lockTtlMs: number; messageSid: string; minuteTtlSeconds: number },
 ): Promise<TakeTurnReply> {
-  return (await scripts(redis).takeTurn(
-    keys.next,
-    keys.lock,
-    keys.done,
-    keys.messageSequence,
-    keys.arrivals,
-    keys.minute,
-    args.token,
-    args.lockTtlMs,
-    args.messageSid,
-    args.minuteTtlSeconds,
+  return (await run(
+    redis,
+    'takeTurn',
+    [keys.next, keys.lock, keys.done, keys.messageSequence, keys.arrivals, keys.minute],
+    [args.token, args.lockTtlMs, args.messageSid, args.minuteTtlSeconds],
   )) as TakeTurnReply;
 }
 
@@ -105,26 +123,32 @@ export async function finishTurnScript(
     windowSeconds: number;
   },
 ): Promise<FinishTurnReply> {
-  return (await scripts(redis).finishTurn(
-    keys.next,
-    keys.lock,
-    keys.done,
-    keys.arrivals,
-    keys.conversation,
-    keys.sequence,
-    keys.snapshot,
-    keys.effects,
-    keys.messageSequence,
-    keys.lastInbound,
-    args.arrival,
-    args.token,
-    args.stateJson,
-    args.stateTtlSeconds,
-    args.outcome,
-    args.outcomeTtlSeconds,
-    args.senderTtlSeconds,
-    args.receivedAtMs,
-    args.windowSeconds,
+  return (await run(
+    redis,
+    'finishTurn',
+    [
+      keys.next,
+      keys.lock,
+      keys.done,
+      keys.arrivals,
+      keys.conversation,
+      keys.sequence,
+      keys.snapshot,
+      keys.effects,
+      keys.messageSequence,
+      keys.lastInbound,
+    ],
+    [
+      args.arrival,
+      args.token,
+      args.stateJson,
+      args.stateTtlSeconds,
+      args.outcome,
+      args.outcomeTtlSeconds,
+      args.senderTtlSeconds,
+      args.receivedAtMs,
+      args.windowSeconds,
+    ],
   )) as FinishTurnReply;
 }
 
@@ -133,13 +157,11 @@ export async function skipArrivalScript(
   keys: { next: string; lock: string; arrivals: string; sequence: string },
   args: { arrival: number; senderTtlSeconds: number },
 ): Promise<boolean> {
-  const skipped = await scripts(redis).skipArrival(
-    keys.next,
-    keys.lock,
-    keys.arrivals,
-    keys.sequence,
-    args.arrival,
-    args.senderTtlSeconds,
+  const skipped = await run(
+    redis,
+    'skipArrival',
+    [keys.next, keys.lock, keys.arrivals, keys.sequence],
+    [args.arrival, args.senderTtlSeconds],
   );
   return skipped === 1;
 }
@@ -150,11 +172,11 @@ export async function renewLockScript(
   token: string,
   ttlMs: number,
 ): Promise<boolean> {
-  return (await scripts(redis).renewLock(lock, token, ttlMs)) === 1;
+  return (await run(redis, 'renewLock', [lock], [token, ttlMs])) === 1;
 }
 
 export async function releaseLockScript(redis: RedisClient, lock: string, token: string): Promise<boolean> {
-  return (await scripts(redis).releaseLock(lock, token)) === 1;
+  return (await run(redis, 'releaseLock', [lock], [token])) === 1;
 }
 
 /** Five keys per message (message-seq, sender-seq, sender-arrivals, sender-next, sender-jobs), then the sids. */
@@ -163,15 +185,12 @@ export async function recordArrivalsScript(
   keysPerMessage: Array<[messageSequence: string, sequence: string, arrivals: string, next: string, jobs: string]>,
   args: { ttlSeconds: number; jobsTtlSeconds: number; messageSids: string[] },
 ): Promise<number[]> {
-  const keys = keysPerMessage.flat();
-  return (await scripts(redis).recordArrivals(
-    keys.length,
-    ...keys,
+  return (await run(redis, 'recordArrivals', keysPerMessage.flat(), [
     args.ttlSeconds,
     args.jobsTtlSeconds,
     Date.now(),
     ...args.messageSids,
-  )) as number[];
+  ])) as number[];
 }
 
 /** Reserves the next global send slot; resolves to the milliseconds to wait for it. */
@@ -180,7 +199,7 @@ export async function reserveSendScript(
   key: string,
   args: { intervalMs: number; burstMs: number },
 ): Promise<number> {
-  return (await scripts(redis).reserveSend(key, args.intervalMs, args.burstMs)) as number;
+  return (await run(redis, 'reserveSend', [key], [args.intervalMs, args.burstMs])) as number;
 }
 
 /** Sets one field of a turn's effects hash, renews its TTL, and saves the turn's snapshot if given. */
@@ -189,13 +208,11 @@ export async function recordEffectScript(
   keys: { effects: string; snapshot: string },
   args: { field: string; value: string; ttlSeconds: number; snapshotJson: string | undefined },
 ): Promise<void> {
-  await scripts(redis).recordEffect(
-    keys.effects,
-    keys.snapshot,
-    args.field,
-    args.value,
-    args.ttlSeconds,
-    args.snapshotJson ?? '',
+  await run(
+    redis,
+    'recordEffect',
+    [keys.effects, keys.snapshot],
+    [args.field, args.value, args.ttlSeconds, args.snapshotJson ?? ''],
   );
 }
 
@@ -205,7 +222,7 @@ export async function rememberSentScript(
   key: string,
   args: { at: number; sid: string; keep: number; ttlSeconds: number },
 ): Promise<void> {
-  await scripts(redis).rememberSent(key, args.at, args.sid, args.keep, args.ttlSeconds);
+  await run(redis, 'rememberSent', [key], [args.at, args.sid, args.keep, args.ttlSeconds]);
 }
 
 /** Takes a sender's lock only while their lane is idle: 'ok', 'busy' or 'behind'. */
@@ -214,7 +231,7 @@ export async function takeIdleLockScript(
   keys: { next: string; sequence: string; lock: string },
   args: { token: string; lockTtlMs: number },
 ): Promise<'ok' | 'busy' | 'behind'> {
-  return (await scripts(redis).takeIdleLock(keys.next, keys.sequence, keys.lock, args.token, args.lockTtlMs)) as
+  return (await run(redis, 'takeIdleLock', [keys.next, keys.sequence, keys.lock], [args.token, args.lockTtlMs])) as
     'ok' | 'busy' | 'behind';
 }
 
@@ -225,5 +242,5 @@ export async function forgetSenderScript(
   args: { arrival: number },
 ): Promise<'forgotten' | 'busy' | 'returned'> {
   const all = [keys.sequence, keys.lock, keys.conversation, ...keys.others];
-  return (await scripts(redis).forgetSender(all.length, ...all, args.arrival)) as 'forgotten' | 'busy' | 'returned';
+  return (await run(redis, 'forgetSender', all, [args.arrival])) as 'forgotten' | 'busy' | 'returned';
 }

@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client';
 import { loadConfig } from '../config';
 import { hasBearerToken } from '../http/middleware/require-bearer-token';
 import { startStreamConsumer } from '../inbound-events/stream-consumer';
+import { warnUnlessNoEviction } from '../jobs/eviction-policy';
 import { startWorkers } from '../jobs/register';
 import { observeWorker } from '../observability/metrics';
 import { startTracing } from '../observability/tracing';
@@ -20,6 +21,10 @@ import { onShutdownSignal, runMain, type ShutdownStep } from './shutdown';
 export async function startWorkerProcess(
   deps: BuiltDeps,
 ): Promise<{ stop: ShutdownStep[]; metricsAddress?: AddressInfo }> {
+  // A warning, not a refusal: a deployment may know better, but it must have been told.
+  warnUnlessNoEviction(deps.redis, deps.logger).catch((error: Error) =>
+    deps.logger.warn({ err: error.message }, 'could not read Redis maxmemory-policy'),
+  );
   const handle = startWorkers(deps);
   for (const worker of handle.workers) observeWorker(worker, deps.metrics);
   await handle.ready();

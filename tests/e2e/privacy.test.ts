@@ -3,6 +3,7 @@
 // (job data is sealed, keys name senders by a keyed hash); after DELETE MY DATA nothing of theirs
 // is left at all: no key named by their hash, no job record.
 import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '../../src/redis';
 import { eventually } from '../support/eventually';
 import { startStack, type Stack } from './stack';
 
@@ -10,8 +11,15 @@ const PHONE = '+447700900481';
 const DIGITS = PHONE.slice(1);
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 7), Buffer.from([0xff, 0xd9])]);
 
-/** Every key under the prefix with its value as text (all five types, and streams). */
-async function dump(redis: Redis, prefix: string): Promise<Map<string, string>> {
+/** Every key under the prefix with its value as text, from every master of a cluster. */
+async function dump(redis: RedisClient, prefix: string): Promise<Map<string, string>> {
+  const nodes = isCluster(redis) ? (await redis.ping(), redis.nodes('master')) : [redis];
+  const dumps = await Promise.all(nodes.map((node) => dumpNode(node, prefix)));
+  return new Map(dumps.flatMap((found) => [...found]));
+}
+
+/** Every key under the prefix on one server with its value as text (all five types, and streams). */
+async function dumpNode(redis: Redis, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let cursor = '0';
   do {

@@ -2,11 +2,12 @@
 // a database and Redis prefix of their own, and the local Twilio stand-in in the test process.
 import { deriveSenderKeySecret } from '../../src/config';
 import { redisKeys, type RedisKeys } from '../../src/jobs/redis-keys';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis';
 import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
-import { deletePrefix, makeTestRedis, redisUrl, testPrefix } from '../support/redis';
+import { testPrefix } from '../support/redis';
+import { deletePrefixFor, makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
 import { makeWebhookClient, type WebhookClient } from './webhook-client';
 
 export const ACCOUNT_SID = 'AC11111111111111111111111111111111';
@@ -19,7 +20,9 @@ const PUBLIC_BASE_URL = 'https://bot.e2e.example';
 export type Stack = {
   twilio: LocalTwilio;
   database: TestDatabase;
-  redis: Redis;
+  redis: RedisClient;
+  /** One Redis or a Redis Cluster. */
+  redisMode: RedisMode;
   prefix: string;
   web: ServiceProcess;
   /** The service's Redis keys, as its processes name them. */
@@ -33,10 +36,15 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-export async function startStack(options: { workers: number; env?: NodeJS.ProcessEnv }): Promise<Stack> {
+export async function startStack(options: {
+  workers: number;
+  env?: NodeJS.ProcessEnv;
+  redis?: RedisMode;
+}): Promise<Stack> {
+  const redisMode = options.redis ?? 'single';
   const database = await createTestDatabase();
   const prefix = testPrefix();
-  const redis = makeTestRedis();
+  const redis = makeRedisFor(redisMode);
   const twilio = await startLocalTwilio({
     accountSid: ACCOUNT_SID,
     authToken: AUTH_TOKEN,
@@ -49,7 +57,7 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
     PORT: '0',
     PUBLIC_BASE_URL,
     DATABASE_URL: database.url,
-    REDIS_URL: redisUrl(),
+    ...redisEnvFor(redisMode),
     REDIS_KEY_PREFIX: prefix,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -79,6 +87,7 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
     twilio,
     database,
     redis,
+    redisMode,
     prefix,
     web,
     webUrl: `http://127.0.0.1:${port}`,
@@ -97,7 +106,7 @@ export async function startStack(options: { workers: number; env?: NodeJS.Proces
       for (const service of alive) service.child.kill('SIGTERM');
       await Promise.all(alive.map((service) => service.exited));
       await twilio.close();
-      await deletePrefix(redis, prefix);
+      await deletePrefixFor(redis, prefix);
       redis.disconnect();
       await database.drop();
     },

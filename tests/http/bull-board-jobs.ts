@@ -2,10 +2,10 @@
 // finished by hand (BullMQ's manual processing: getNextJob, then moveToFailed/moveToCompleted).
 import { randomUUID } from 'node:crypto';
 import { Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis';
 
 /** Adds a job to an otherwise idle queue and finishes it; returns its id. */
-export async function finishedJob(queue: Queue, redis: Redis, outcome: 'failed' | 'completed'): Promise<string> {
+export async function finishedJob(queue: Queue, redis: RedisClient, outcome: 'failed' | 'completed'): Promise<string> {
   const added = await queue.add('board-test', { note: 'made by a Bull Board test' }, { attempts: 1 });
   const worker = new Worker(queue.name, null, { connection: redis, prefix: queue.opts.prefix, autorun: false });
   try {

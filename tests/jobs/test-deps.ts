@@ -1,6 +1,6 @@
 // Real Postgres, Redis and BullMQ queues for processor tests; Twilio is whatever gateway the test
 // passes (an in-process fake or the official client pointed at the local stand-in).
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis';
 import { loadConfig, type Config } from '../../src/config';
 import type { Clock } from '../../src/clock';
 import { makeLogger } from '../../src/logger';
@@ -10,21 +10,29 @@ import { redisKeys } from '../../src/jobs/redis-keys';
 import type { Deps } from '../../src/deps';
 import type { TwilioGateway } from '../../src/twilio/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
+import { testPrefix } from '../support/redis';
+import { deletePrefixFor, makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
 
-export type TestDeps = { deps: Deps; database: TestDatabase; redis: Redis; prefix: string; close(): Promise<void> };
+export type TestDeps = {
+  deps: Deps;
+  database: TestDatabase;
+  redis: RedisClient;
+  prefix: string;
+  close(): Promise<void>;
+};
 
 export async function makeTestDeps(
   twilio: TwilioGateway,
-  options: { env?: NodeJS.ProcessEnv; clock?: Clock } = {},
+  options: { env?: NodeJS.ProcessEnv; clock?: Clock; redis?: RedisMode } = {},
 ): Promise<TestDeps> {
+  const redisMode = options.redis ?? 'single';
   const database = await createTestDatabase();
-  const redis = makeTestRedis();
+  const redis = makeRedisFor(redisMode);
   const prefix = testPrefix();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL,
+    ...redisEnvFor(redisMode),
     REDIS_KEY_PREFIX: prefix,
     PUBLIC_BASE_URL: 'https://bot.example.test',
     LOG_LEVEL: 'silent',
@@ -49,7 +57,7 @@ export async function makeTestDeps(
     prefix,
     async close() {
       await closeQueues(queues);
-      await deletePrefix(redis, prefix);
+      await deletePrefixFor(redis, prefix);
       redis.disconnect();
       await database.drop();
     },

@@ -1,8 +1,8 @@
 // Reads back what the relay put on the event stream, as a consumer would.
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/redis';
 import type { EventEnvelope } from '../../src/outbox/envelope';
 
-export async function readStream(redis: Redis, stream: string): Promise<EventEnvelope[]> {
+export async function readStream(redis: RedisClient, stream: string): Promise<EventEnvelope[]> {
   const entries = await redis.xrange(stream, '-', '+');
   return entries.map(([, fields]) => {
     const index = fields.indexOf('envelope');

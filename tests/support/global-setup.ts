@@ -1,6 +1,9 @@
 // Once per run: find Postgres and Redis, then build a migrated template database that every
-// test file clones (CREATE DATABASE ... TEMPLATE is far faster than migrating per file).
+// test file clones (CREATE DATABASE ... TEMPLATE is far faster than migrating per file). Unless
+// TEST_REDIS_CLUSTER_NODES names one, also start a local Redis Cluster for the run and set it.
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { dockerEngineReachable, LOCAL_DATABASE_URL, LOCAL_REDIS_URL } from './services';
@@ -14,6 +17,22 @@ const TEMPLATE_DATABASE = `wh_tmpl_${now}_${process.pid}`;
 type Stoppable = { stop(): Promise<unknown> };
 declare global {
   var __TEST_CONTAINERS__: Stoppable[] | undefined;
+  var __TEST_REDIS_CLUSTER__: Stoppable | undefined;
+}
+
+// A Redis Cluster for this run (scripts/redis-cluster.mjs), in a directory named for this
+// process: a run that crashed before its teardown leaves its cluster running, and the next run
+// stops it once the pid in the name is gone.
+const CLUSTER_DIR = /^wh-cluster-(\d+)$/;
+
+async function startRedisCluster(): Promise<Stoppable & { nodes: string[] }> {
+  const { assertRedisInstalled, isAlive, startCluster, stopCluster } = await import('../../scripts/redis-cluster.mjs');
+  assertRedisInstalled();
+  for (const entry of fs.readdirSync(os.tmpdir())) {
+    const owner = CLUSTER_DIR.exec(entry)?.[1];
+    if (owner && !isAlive(Number(owner))) await stopCluster(path.join(os.tmpdir(), entry));
+  }
+  return startCluster({ dir: path.join(os.tmpdir(), `wh-cluster-${process.pid}`) });
 }
 
 async function startContainers(): Promise<{ databaseUrl: string; redisUrl: string }> {
@@ -32,6 +51,23 @@ async function startContainers(): Promise<{ databaseUrl: string; redisUrl: strin
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Unless one is given, the cluster starts now and comes up while the template database is built.
+  const startingCluster = process.env.TEST_REDIS_CLUSTER_NODES ? undefined : startRedisCluster();
+  startingCluster?.catch(() => undefined);
+  try {
+    await setUpDatabases();
+  } catch (error) {
+    await startingCluster?.then((cluster) => cluster.stop()).catch(() => undefined);
+    throw error;
+  }
+  if (startingCluster) {
+    const cluster = await startingCluster;
+    globalThis.__TEST_REDIS_CLUSTER__ = cluster;
+    process.env.TEST_REDIS_CLUSTER_NODES = cluster.nodes.join(',');
+  }
+}
+
+async function setUpDatabases(): Promise<void> {
   if (!process.env.DATABASE_URL && !process.env.REDIS_URL && dockerEngineReachable()) {
     const urls = await startContainers();
     process.env.DATABASE_URL = urls.databaseUrl;

@@ -9,4 +9,6 @@ export default async function globalTeardown(): Promise<void> {
     await admin.end();
   }
   for (const container of globalThis.__TEST_CONTAINERS__ ?? []) await container.stop();
+  // Only the cluster global setup started: never one given through TEST_REDIS_CLUSTER_NODES.
+  await globalThis.__TEST_REDIS_CLUSTER__?.stop();
 }
