@@ -1,6 +1,7 @@
 // The service's Redis scripts: one .lua file each under ./lua, named with its key count as BullMQ
 // names its own (take-turn-3.lua; 4n: four keys per item). Read once at start, defined on each
 // connection before its first use, and called only through the typed wrappers below.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import calculateSlot from 'cluster-key-slot';
@@ -34,21 +35,40 @@ const lua = Object.fromEntries(
   ]),
 ) as Record<ScriptName, string>;
 
+const sha1 = Object.fromEntries(
+  Object.entries(lua).map(([name, text]) => [name, createHash('sha1').update(text).digest('hex')]),
+) as Record<ScriptName, string>;
+
 type Reply = string | number | null | Reply[];
 type Call = (...keysThenArgs: Array<string | number>) => Promise<Reply>;
 type WithScripts = RedisClient & Record<ScriptName, Call>;
 
 // Defined before first use: ioredis's auto-pipelines copy the custom commands that exist when
 // each pipeline is made, so a command defined later would be missing from one already open.
+// Only the scripts with a fixed key count: see runWithKeyCount for the others.
 function scripts(redis: RedisClient): WithScripts {
   const candidate = redis as WithScripts;
   if (typeof candidate.takeTurn !== 'function') {
     for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
       const numberOfKeys = keyCount(SCRIPTS[name]);
-      redis.defineCommand(name, numberOfKeys === undefined ? { lua: lua[name] } : { numberOfKeys, lua: lua[name] });
+      if (numberOfKeys !== undefined) redis.defineCommand(name, { numberOfKeys, lua: lua[name] });
     }
   }
   return candidate;
+}
+
+/**
+ * A script whose key count varies goes as a plain EVALSHA: ioredis routes a custom command (on a
+ * cluster, and in its auto-pipelines) by its first argument, which for such a script would be the
+ * key count, not a key. EVALSHA it knows. A server that has not seen the script yet gets it once.
+ */
+async function runWithKeyCount(redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>) {
+  try {
+    return (await redis.evalsha(sha1[name], keys.length, ...keys, ...args)) as Reply;
+  } catch (error) {
+    if (!/NOSCRIPT/.test((error as Error).message)) throw error;
+    return (await redis.eval(lua[name], keys.length, ...keys, ...args)) as Reply;
+  }
 }
 
 /**
@@ -61,10 +81,8 @@ async function run(redis: RedisClient, name: ScriptName, keys: string[], args: A
   for (const key of keys) {
     if (calculateSlot(key) !== slot) throw new CrossSlotError(SCRIPTS[name], keys);
   }
-  const withScripts = scripts(redis);
-  return keyCount(SCRIPTS[name]) === undefined
-    ? withScripts[name](keys.length, ...keys, ...args)
-    : withScripts[name](...keys, ...args);
+  if (keyCount(SCRIPTS[name]) === undefined) return runWithKeyCount(redis, name, keys, args);
+  return scripts(redis)[name](...keys, ...args);
 }
 
 export class CrossSlotError extends Error {

@@ -2,7 +2,7 @@
 // in the same Redis round trip as queueing it; the inbound worker then processes a sender's
 // messages strictly by that number, whatever order BullMQ hands the jobs out in.
 import calculateSlot from 'cluster-key-slot';
-import { isCluster, type RedisClient } from '../redis';
+import type { RedisClient } from '../redis';
 import type { RedisKeys } from './redis-keys';
 import { defineScripts, recordArrivalsScript } from './redis-scripts';
 
@@ -37,9 +37,9 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
 
 /**
  * recordArrival for the webhook's hot path: the arrivals asked for in one event-loop turn go to
- * Redis as one script call (on a cluster, one per slot among them). Under load that is one command for many webhooks (about 17 at 50
- * connections, counted once by hand) instead of one each; a lone webhook waits for nothing, as
- * its batch is sent at the end of the same turn.
+ * Redis together, one script call per hash slot among their senders (a sender's burst is one
+ * call), all in one write by auto-pipelining. A lone webhook waits for nothing, as its batch is
+ * sent at the end of the same turn.
  */
 export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): ArrivalRecorder {
   defineScripts(redis);
@@ -58,8 +58,7 @@ export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): Arriva
   const flush = (): void => {
     const sending = batch;
     batch = [];
-    if (isCluster(redis)) bySlot(keys, sending).forEach(send);
-    else send(sending);
+    bySlot(keys, sending).forEach(send);
   };
   return (message) =>
     new Promise((resolve, reject) => {
@@ -81,7 +80,10 @@ export async function arrivalOf(
   return value === null ? undefined : Number(value);
 }
 
-/** On a cluster one script call may touch one slot only: the batch split by its senders' slots. */
+/**
+ * One script call may touch one slot only (a cluster's rule, kept on one Redis too, where
+ * auto-pipelining still sends the calls in one write): the batch split by its senders' slots.
+ */
 function bySlot<T extends { message: Arrival }>(keys: RedisKeys, entries: T[]): T[][] {
   const groups = new Map<number, T[]>();
   for (const entry of entries) {

@@ -2,15 +2,16 @@
 // queues and a worker process, the official Twilio client talking to the local stand-in.
 import { texts } from '../../src/conversation/texts';
 import { eventually } from '../support/eventually';
+import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
 
 const PHONE = '+447700900301';
 
-describe('a conversation end to end', () => {
+describe.each(REDIS_MODES)('a conversation end to end (%s Redis)', (mode) => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 1, env: { VERIFY_RESEND_COOLDOWN_SECONDS: '1' } });
+    stack = await startStack({ redis: mode, workers: 1, env: { VERIFY_RESEND_COOLDOWN_SECONDS: '1' } });
   }, 60_000);
   afterAll(() => stack?.stop(), 30_000);
 

@@ -3,17 +3,18 @@
 // at Twilio and the published journey.created are checked at the end.
 import { eventually } from '../support/eventually';
 import { readStream } from '../outbox/stream-helpers';
+import { REDIS_MODES } from '../support/redis-modes';
 import { ACCOUNT_SID, AUTH_TOKEN, startStack, type Stack } from './stack';
 
 const PHONE = '+447700900401';
 // The smallest real JPEG header and end: what the service checks is the bytes, not the name.
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(2048, 7), Buffer.from([0xff, 0xd9])]);
 
-describe('reporting a delayed journey end to end', () => {
+describe.each(REDIS_MODES)('reporting a delayed journey end to end (%s Redis)', (mode) => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 1 });
+    stack = await startStack({ redis: mode, workers: 1 });
   }, 60_000);
   afterAll(() => stack?.stop(), 30_000);
 

@@ -3,13 +3,14 @@
 import { Queue } from 'bullmq';
 import { QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { expectedReplies, repliesBySender, SCRIPT, sendBursts, senders, untilReplies, untilSettled } from './bursts';
+import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
 
-describe('ordering across worker processes', () => {
+describe.each(REDIS_MODES)('ordering across worker processes (%s Redis)', (mode) => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 2 });
+    stack = await startStack({ redis: mode, workers: 2 });
   }, 60_000);
   afterAll(() => stack?.stop(), 30_000);
 
