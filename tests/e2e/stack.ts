@@ -40,11 +40,13 @@ export async function startStack(options: {
   workers: number;
   env?: NodeJS.ProcessEnv;
   redis?: RedisMode;
+  /** A cluster of the test's own ("host:port,..."), instead of the run's shared one. */
+  clusterNodes?: string;
 }): Promise<Stack> {
   const redisMode = options.redis ?? 'single';
   const database = await createTestDatabase();
   const prefix = testPrefix();
-  const redis = makeRedisFor(redisMode);
+  const redis = makeRedisFor(redisMode, options.clusterNodes);
   const twilio = await startLocalTwilio({
     accountSid: ACCOUNT_SID,
     authToken: AUTH_TOKEN,
@@ -57,7 +59,7 @@ export async function startStack(options: {
     PORT: '0',
     PUBLIC_BASE_URL,
     DATABASE_URL: database.url,
-    ...redisEnvFor(redisMode),
+    ...redisEnvFor(redisMode, options.clusterNodes),
     REDIS_KEY_PREFIX: prefix,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,

@@ -3,8 +3,7 @@
 import { Cluster, type Redis } from 'ioredis';
 
 /** The nodes in TEST_REDIS_CLUSTER_NODES ("127.0.0.1:p1,...,127.0.0.1:p6"). */
-export function clusterNodes(): { host: string; port: number }[] {
-  const value = process.env.TEST_REDIS_CLUSTER_NODES;
+export function clusterNodes(value = process.env.TEST_REDIS_CLUSTER_NODES): { host: string; port: number }[] {
   if (!value) {
     throw new Error(
       'TEST_REDIS_CLUSTER_NODES is not set: jest global setup sets it (or give the nodes npm run cluster:up printed)',
@@ -25,8 +24,8 @@ export function clusterNodes(): { host: string; port: number }[] {
 }
 
 /** A cluster client suitable for BullMQ workers (maxRetriesPerRequest must be null for them). */
-export function makeTestCluster(): Cluster {
-  return new Cluster(clusterNodes(), { redisOptions: { maxRetriesPerRequest: null } });
+export function makeTestCluster(nodes?: string): Cluster {
+  return new Cluster(clusterNodes(nodes), { redisOptions: { maxRetriesPerRequest: null } });
 }
 
 /** The keys under a prefix on one node. */

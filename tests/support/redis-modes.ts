@@ -8,15 +8,15 @@ import { deleteClusterPrefix, makeTestCluster } from './redis-cluster-client';
 export type RedisMode = 'single' | 'cluster';
 export const REDIS_MODES: readonly RedisMode[] = ['single', 'cluster'];
 
-/** A client of the mode's Redis, suitable for BullMQ workers. */
-export function makeRedisFor(mode: RedisMode): Redis | Cluster {
-  return mode === 'cluster' ? makeTestCluster() : makeTestRedis();
+/** A client of the mode's Redis (the run's cluster unless given other nodes), suitable for BullMQ workers. */
+export function makeRedisFor(mode: RedisMode, clusterNodes?: string): Redis | Cluster {
+  return mode === 'cluster' ? makeTestCluster(clusterNodes) : makeTestRedis();
 }
 
 /** The service's environment for the mode: REDIS_URL, or REDIS_CLUSTER_NODES as well. */
-export function redisEnvFor(mode: RedisMode): NodeJS.ProcessEnv {
+export function redisEnvFor(mode: RedisMode, clusterNodes?: string): NodeJS.ProcessEnv {
   return mode === 'cluster'
-    ? { REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: process.env.TEST_REDIS_CLUSTER_NODES }
+    ? { REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: clusterNodes ?? process.env.TEST_REDIS_CLUSTER_NODES }
     : { REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: '' };
 }
 

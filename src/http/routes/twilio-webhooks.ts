@@ -16,6 +16,7 @@ import { JOB, QUEUE } from '../../jobs/queues';
 import { needsDeliveryAction } from '../../outbound/delivery-failure';
 import { toInboundJob } from '../../jobs/inbound-job';
 import { jobSeal } from '../../jobs/job-seal';
+import { makeReplicaWait } from '../../redis-replicas';
 import { makeArrivalRecorder } from '../../jobs/sender-arrival';
 import {
   failSpan,
@@ -106,6 +107,7 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
   const inbound = deps.queues[QUEUE.inbound];
   const statuses = deps.queues[QUEUE.messageStatus];
   const recordArrival = makeArrivalRecorder(deps.redis, deps.keys);
+  const replicated = makeReplicaWait(deps.redis);
   const seal = jobSeal(deps.config.senderKeySecret);
   const logRequest = makeRequestLogger(deps);
 
@@ -133,6 +135,16 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
         ]),
         ENQUEUE_TIMEOUT_MS,
       );
+      // On a cluster, 200 only once a replica holds the job and its number: a master lost now
+      // loses neither. A replica that does not answer in time is warned about, not failed on:
+      // a cluster short of replicas keeps taking messages.
+      const held = await Promise.all([
+        replicated(inbound.toKey(job.messageSid)),
+        replicated(deps.keys.senderSequence(phone)),
+      ]);
+      if (held.includes(false)) {
+        deps.logger.warn({ requestId: exchange.requestId, messageSid: job.messageSid }, 'no replica confirmed the job');
+      }
     } catch (error) {
       answerUnavailable(deps, exchange, error, job.messageSid);
       return;
