@@ -109,6 +109,11 @@ export function redisKeys(
         'sent-recent',
         'sender-jobs',
       ].map((kind) => ofId(kind, id)),
+    /** The keys one message of a sender keeps once finished (its number, its outcome), by the sender's id. */
+    messageKeysOf: (id: string, messageSid: string): string[] => [
+      ofId('message-seq', id, messageSid),
+      ofId('inbound-done', id, messageSid),
+    ],
     /** A sender's lane keys by the sender's id (for a job that knows only the id). */
     laneOf: (id: string) => ({
       next: ofId('sender-next', id),

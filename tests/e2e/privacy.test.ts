@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from '../../src/redis';
 import { eventually } from '../support/eventually';
+import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
 
 const PHONE = '+447700900481';
@@ -53,11 +54,11 @@ function holding(values: Map<string, string>, token: string): string[] {
   return [...values].filter(([key, value]) => pattern.test(key) || pattern.test(value)).map(([key]) => key);
 }
 
-describe('what Redis keeps of a passenger', () => {
+describe.each(REDIS_MODES)('what Redis keeps of a passenger (%s Redis)', (mode) => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ workers: 1 });
+    stack = await startStack({ redis: mode, workers: 1 });
   }, 60_000);
   afterAll(() => stack?.stop(), 30_000);
 

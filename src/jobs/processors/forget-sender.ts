@@ -1,7 +1,7 @@
 // Forgets a sender in Redis once their conversation ended for good (DELETE MY DATA, or NO before
-// registering): their conversation state and lane keys, and every finished job record of theirs
-// (the inbound messages and queued sends, which hold the number and text sealed), found through
-// the sender's list of job ids: no scan of the queues. Queued by the turn
+// registering): their conversation state and lane keys, every finished job record of theirs
+// (the inbound messages and queued sends, which hold the number and text sealed) and each
+// message's number and outcome, found through the sender's list of job ids: no scan of the queues. Queued by the turn
 // that ended it, a moment later, so that turn's own job is finished and can go too.
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
@@ -12,6 +12,8 @@ import { forgetSenderSchema, QUEUE } from '../queues';
 import { forgetSenderScript } from '../redis-scripts';
 
 const RETRY_MS = 1_000;
+
+const isInbound = (jobId: string) => !jobId.endsWith('-apology');
 
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
@@ -35,7 +37,7 @@ async function removeJobsOf(
   let running = false;
   const done: string[] = [];
   for (const id of ids) {
-    const queue = deps.queues[id.endsWith('-apology') ? QUEUE.outbound : QUEUE.inbound];
+    const queue = deps.queues[isInbound(id) ? QUEUE.inbound : QUEUE.outbound];
     // BullMQ refuses to remove a job a worker holds: it is looked at again next time.
     if ((await queue.remove(id)) === 1) {
       removed += 1;
@@ -47,7 +49,11 @@ async function removeJobsOf(
     }
   }
   const forgotten = done.filter((id) => id !== endingSid);
-  if (forgotten.length > 0) await deps.redis.zrem(key, ...forgotten);
+  if (forgotten.length > 0) {
+    // Each message's number and outcome go with its job (named by the sender, so they must).
+    const messageKeys = forgotten.filter(isInbound).flatMap((sid) => deps.keys.messageKeysOf(sender, sid));
+    await Promise.all([deps.redis.zrem(key, ...forgotten), messageKeys.length > 0 && deps.redis.del(...messageKeys)]);
+  }
   return { removed, running };
 }
 
@@ -75,6 +81,8 @@ export function makeForgetSenderProcessor(deps: Deps) {
         others: [
           ...deps.keys.ofSender(sender).slice(1),
           ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
+          // The ending message's own: a redelivery of it after this would start a new conversation.
+          ...deps.keys.messageKeysOf(sender, messageSid),
         ],
       },
       { arrival },
