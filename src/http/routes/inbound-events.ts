@@ -6,6 +6,7 @@ import { Router, type Response } from 'express';
 import type { Deps } from '../../deps';
 import { MAX_EVENT_BYTES, parseEnvelope } from '../../inbound-events/envelope';
 import { queueEventOnce } from '../../inbound-events/queue-event-once';
+import { makeReplicaWait } from '../../redis-replicas';
 import { verifyStandardWebhook } from '../../inbound-events/verify-standard-webhook';
 import { BodyTooLargeError, readRawBody } from '../middleware/read-raw-body';
 
@@ -20,6 +21,7 @@ function refuse(res: Response, status: number, error: string, headers: Record<st
 export function makeInboundEventsRouter(deps: InboundEventsDeps): Router {
   const router = Router();
   const { secret, stream } = deps.config.inboundEvents;
+  const replicated = makeReplicaWait(deps.redis);
 
   router.post(INBOUND_EVENTS_PATH, async (req, res) => {
     const requestId = res.locals.requestId as string | undefined;
@@ -78,6 +80,8 @@ export function makeInboundEventsRouter(deps: InboundEventsDeps): Router {
     if (!result.remembered) {
       deps.logger.warn({ requestId, eventId }, 'inbound event queued but its webhook-id not remembered');
     }
+    // On a cluster, 202 once a replica holds the entry (as a webhook's job: src/redis-replicas.ts).
+    if (!(await replicated(stream))) deps.logger.warn({ requestId, eventId }, 'no replica confirmed the event');
     res.status(202).json({ status: 'queued', event_id: eventId });
   });
 
