@@ -2,15 +2,19 @@
 // same number of processes: `node bench/e2e-baseline.js web` is a plain node:http server that
 // checks Twilio's signature (twilio.validateRequest) and does Queue.add with jobId = MessageSid;
 // `node bench/e2e-baseline.js worker` runs a BullMQ Worker whose processor makes one POST per
-// message to the stand-in's Messages endpoint. No conversation, no ordering, no database.
+// message to the stand-in's Messages endpoint. No conversation, no ordering, no database. Its
+// queue has the service's key shape (queuePrefix, from the build under test), so it runs on a
+// Redis Cluster as well: with REDIS_CLUSTER_NODES set it connects there instead of REDIS_URL.
 const http = require('node:http');
 const { Queue, Worker } = require('bullmq');
-const { Redis } = require('ioredis');
+const { Cluster, Redis } = require('ioredis');
 const { validateRequest } = require('twilio/lib/webhooks/webhooks');
+const { queuePrefix } = require('./e2e-stack');
 
 const {
   PORT = '0',
   REDIS_URL = 'redis://127.0.0.1:6379',
+  REDIS_CLUSTER_NODES,
   REDIS_KEY_PREFIX,
   PUBLIC_BASE_URL,
   TWILIO_ACCOUNT_SID,
@@ -20,6 +24,7 @@ const {
   WORKER_CONCURRENCY = '16',
 } = process.env;
 const QUEUE = 'inbound-messages';
+const PREFIX = queuePrefix(REDIS_KEY_PREFIX, QUEUE);
 // The service's own defaults (src/jobs/queues.ts), so both keep the same job records in Redis.
 const JOB_OPTIONS = {
   attempts: 5,
@@ -28,9 +33,19 @@ const JOB_OPTIONS = {
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 };
 
+/** One Redis (REDIS_URL), or the cluster REDIS_CLUSTER_NODES names ("host:port,..."). */
+function connect(options) {
+  if (!REDIS_CLUSTER_NODES) return new Redis(REDIS_URL, options);
+  const nodes = REDIS_CLUSTER_NODES.split(',').map((node) => {
+    const [host, port] = node.split(':');
+    return { host, port: Number(port) };
+  });
+  return new Cluster(nodes, { redisOptions: options });
+}
+
 function web() {
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-  const queue = new Queue(QUEUE, { connection, prefix: REDIS_KEY_PREFIX, defaultJobOptions: JOB_OPTIONS });
+  const connection = connect({ maxRetriesPerRequest: 1 });
+  const queue = new Queue(QUEUE, { connection, prefix: PREFIX, defaultJobOptions: JOB_OPTIONS });
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
@@ -55,7 +70,7 @@ function web() {
 }
 
 function worker() {
-  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const connection = connect({ maxRetriesPerRequest: null });
   const messagesUrl = `${TWILIO_API_BASE_URL}/2010-04-01/Accounts/${TWILIO_ACCOUNT_SID}/Messages.json`;
   const authorization = `Basic ${Buffer.from(`${TWILIO_ACCOUNT_SID}:${TWILIO_AUTH_TOKEN}`).toString('base64')}`;
   const processor = async (job) => {
@@ -69,7 +84,7 @@ function worker() {
   };
   const consumer = new Worker(QUEUE, processor, {
     connection,
-    prefix: REDIS_KEY_PREFIX,
+    prefix: PREFIX,
     concurrency: Number(WORKER_CONCURRENCY),
   });
   consumer.on('error', (error) => console.error(`baseline worker error: ${error.message}`));

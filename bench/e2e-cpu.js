@@ -1,7 +1,9 @@
 // CPU time by process during bench:e2e's rounds, from /proc (user + system, in clock ticks of
 // 10 ms): where the machine's two cores go per message, and how much of them other programs took. Postgres counts the backends serving the
-// bench's database; Redis is the whole server, so it includes anything else using it meanwhile.
+// bench's database; Redis is the whole server, so it includes anything else using it meanwhile
+// (on a Redis Cluster: every node of it, masters and replicas).
 const { readdirSync, readFileSync } = require('node:fs');
+const { Cluster } = require('ioredis');
 
 // Linux counts process CPU time in clock ticks of 10 ms (USER_HZ = 100).
 const SECONDS_PER_TICK = 0.01;
@@ -43,8 +45,10 @@ function machineBusySeconds() {
   return (user + nice + system + irq + softirq + steal) * SECONDS_PER_TICK;
 }
 
-async function redisPid(redis) {
-  return Number(/process_id:(\d+)/.exec(await redis.info('server'))[1]);
+/** The pid of the Redis server, or of every node of a cluster client's cluster. */
+async function redisPids(redis) {
+  const nodes = redis instanceof Cluster ? redis.nodes('all') : [redis];
+  return Promise.all(nodes.map(async (node) => Number(/process_id:(\d+)/.exec(await node.info('server'))[1])));
 }
 
 /** CPU seconds so far of the stack's web and workers, Redis, Postgres, the stand-in and this bench process. */
@@ -56,7 +60,7 @@ async function sample(redis, stack) {
     machine,
     web: cpuSeconds(stack.web.child.pid),
     workers: sum(stack.workers.map((worker) => worker.child.pid)),
-    redis: cpuSeconds(await redisPid(redis)),
+    redis: sum(await redisPids(redis)),
     postgres: postgresBackends(new URL(stack.databaseUrl).pathname.slice(1)),
     'stand-in': cpuSeconds(stack.standIn.child.pid),
     ...(stack.stamp ? { 'pass-through': cpuSeconds(stack.stamp.child.pid) } : {}),

@@ -1,38 +1,44 @@
 // Redis as bench:e2e's soak round reads it: INFO memory's used_memory (all of Redis), and the keys
 // under one prefix sorted into BullMQ's (any key of a queue) and the service's own, by kind (the
 // name after the prefix: inbound-done, conversation, ...), each with its count, its MEMORY USAGE
-// sum and the longest TTL left.
+// sum and the longest TTL left. On a Redis Cluster (an ioredis Cluster client) every master is
+// scanned and asked about its own keys, and used_memory is the masters' sum.
+const { Cluster } = require('ioredis');
+const { queueKey, queueOfMeta } = require('./e2e-stack');
+const { scanEach } = require('./support');
+
 const BATCH = 500;
 
+/** The keys under the prefix, each batch with the node that holds it: [{ node, keys }]. */
 async function scanPrefix(redis, prefix) {
-  const keys = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    keys.push(...found);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
+  const batches = [];
+  await scanEach(redis, `${prefix}:*`, (node, keys) => {
+    for (let i = 0; i < keys.length; i += BATCH) batches.push({ node, keys: keys.slice(i, i + BATCH) });
+  });
+  return batches;
 }
 
 async function snapshot(redis, prefix) {
-  const usedMemory = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))[1]);
-  const keys = await scanPrefix(redis, prefix);
-  const queues = new Set(
-    keys.filter((key) => key.endsWith(':meta')).map((key) => key.slice(prefix.length + 1, -':meta'.length)),
-  );
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  const memory = await Promise.all(nodes.map((node) => node.info('memory')));
+  const usedMemory = memory.reduce((sum, info) => sum + Number(/used_memory:(\d+)/.exec(info)[1]), 0);
+  const batches = await scanPrefix(redis, prefix);
+  const keys = batches.flatMap((batch) => batch.keys);
+  const queues = new Set(keys.map((key) => queueOfMeta(prefix, key)).filter((queue) => queue !== undefined));
+  // BullMQ's keys of a queue all start with `<queue prefix>:<queue>:`.
+  const bullHeads = [...queues].map((queue) => queueKey(prefix, queue, ''));
   const bull = { keys: 0, bytes: 0, completed: {} };
   const kinds = {};
-  for (let i = 0; i < keys.length; i += BATCH) {
-    const batch = keys.slice(i, i + BATCH);
-    const pipeline = redis.pipeline();
+  for (const { node, keys: batch } of batches) {
+    // Each key is asked on the master that holds it (a pipeline of one-key commands).
+    const pipeline = node.pipeline();
     for (const key of batch) pipeline.memory('USAGE', key).pttl(key);
     const answers = await pipeline.exec();
     batch.forEach((key, j) => {
       const bytes = Number(answers[2 * j][1] ?? 0);
       const ttlMs = Number(answers[2 * j + 1][1]);
       const kind = key.slice(prefix.length + 1).split(':')[0];
-      if (queues.has(kind)) {
+      if (bullHeads.some((head) => key.startsWith(head))) {
         bull.keys++;
         bull.bytes += bytes;
         return;
@@ -44,7 +50,7 @@ async function snapshot(redis, prefix) {
       entry.maxTtlMs = Math.max(entry.maxTtlMs, ttlMs);
     });
   }
-  for (const queue of queues) bull.completed[queue] = await redis.zcard(`${prefix}:${queue}:completed`);
+  for (const queue of queues) bull.completed[queue] = await redis.zcard(queueKey(prefix, queue, 'completed'));
   return { usedMemory, keys: keys.length, bull, kinds };
 }
 
@@ -119,10 +125,11 @@ function report(snapshots, labels, finishedTtlSeconds, senders) {
  * average (its attemptsStarted, "ats"): 1 unless a job went back to wait for its turn.
  */
 async function pickUps(redis, prefix, queue, count) {
-  const ids = await redis.zrevrange(`${prefix}:${queue}:completed`, 0, count - 1);
+  const ids = await redis.zrevrange(queueKey(prefix, queue, 'completed'), 0, count - 1);
   if (ids.length === 0) return NaN;
+  // A job's hash is `<queue prefix>:<queue>:<id>`, in the queue's slot like the rest of it.
   const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hget(`${prefix}:${queue}:${id}`, 'ats');
+  for (const id of ids) pipeline.hget(queueKey(prefix, queue, id), 'ats');
   const answers = await pipeline.exec();
   return answers.reduce((sum, [, ats]) => sum + Number(ats ?? 1), 0) / ids.length;
 }

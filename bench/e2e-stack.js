@@ -13,6 +13,24 @@ const AUTH_TOKEN = 'bench-e2e-auth-token';
 const VERIFY_SERVICE_SID = `VA${'2'.repeat(32)}`;
 const BOT = '+14155238886';
 const OUTPUT_KEPT = 64 * 1024;
+// How long a process may take to say it is ready, and to exit after SIGTERM before SIGKILL.
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+// BullMQ's prefix for one queue, as the build under test sets it (src/jobs/queues.ts: the queue's
+// name in braces after the service's prefix, its Redis Cluster hash tag). A build from before
+// that change keeps every queue under the service's prefix itself.
+const { queuePrefix = (prefix) => prefix } = require(path.join(DIST, 'jobs', 'queues'));
+/** One of BullMQ's keys of `queue` under the service's prefix: queueKey(p, 'inbound-messages', 'wait'). */
+const queueKey = (prefix, queue, suffix) => `${queuePrefix(prefix, queue)}:${queue}:${suffix}`;
+/** The queue whose `<queue prefix>:<queue>:meta` key this is, or undefined. */
+function queueOfMeta(prefix, key) {
+  if (!key.startsWith(`${prefix}:`) || !key.endsWith(':meta')) return undefined;
+  const rest = key.slice(prefix.length + 1, -':meta'.length);
+  // "{q}:q" today, "q" before the per-queue prefix.
+  const queue = /^\{([^}]+)\}:(.+)$/.exec(rest)?.[2] ?? rest;
+  return key === queueKey(prefix, queue, 'meta') ? queue : undefined;
+}
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -38,8 +56,9 @@ function start(name, args, env, { ipc = false } = {}) {
   const keep = (chunk) => (output = (output + chunk).slice(-OUTPUT_KEPT));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
-  const ready = (pattern) =>
+  const ready = (pattern, timeoutMs = READY_TIMEOUT_MS) =>
     new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
       const timer = setInterval(() => {
         if (pattern.test(output)) {
           clearInterval(timer);
@@ -47,6 +66,9 @@ function start(name, args, env, { ipc = false } = {}) {
         } else if (child.exitCode !== null) {
           clearInterval(timer);
           reject(new Error(`${name} exited early:\n${output}`));
+        } else if (Date.now() > deadline) {
+          clearInterval(timer);
+          reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${output}`));
         }
       }, 50);
     });
@@ -129,9 +151,10 @@ async function startStamp(standIn) {
 }
 
 /**
- * A web process and WORKERS worker processes sharing a Redis prefix. kind 'service' runs
- * DIST/main/web.js and DIST/main/worker.js (workers with --expose-gc and the heap probe);
- * kind 'baseline' runs bench/e2e-baseline.js.
+ * A web process and WORKERS worker processes sharing a Redis prefix, on REDIS_URL unless `env`
+ * names a cluster (REDIS_CLUSTER_NODES; one in the bench's own environment is not passed on).
+ * kind 'service' runs DIST/main/web.js and DIST/main/worker.js (workers with --expose-gc and
+ * the heap probe); kind 'baseline' runs bench/e2e-baseline.js.
  */
 async function startStack(kind, { standIn, databaseUrl, prefix, env = {} }) {
   const port = await freePort();
@@ -143,6 +166,7 @@ async function startStack(kind, { standIn, databaseUrl, prefix, env = {} }) {
     PUBLIC_BASE_URL: baseUrl,
     DATABASE_URL: databaseUrl,
     REDIS_URL,
+    REDIS_CLUSTER_NODES: '',
     REDIS_KEY_PREFIX: prefix,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
@@ -171,9 +195,21 @@ async function startStack(kind, { standIn, databaseUrl, prefix, env = {} }) {
   return stack;
 }
 
+/** SIGTERM to every process of the stack; SIGKILL to any still there after STOP_TIMEOUT_MS. */
 async function stopStack(stack) {
-  for (const service of stack.processes) if (service.child.exitCode === null) service.child.kill('SIGTERM');
-  await Promise.all(stack.processes.map((service) => service.exited));
+  const running = stack.processes.filter((service) => service.child.exitCode === null);
+  for (const service of running) service.child.kill('SIGTERM');
+  await Promise.all(
+    running.map(async (service) => {
+      let timer;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS, 'late')));
+      if ((await Promise.race([service.exited, late])) === 'late') {
+        service.child.kill('SIGKILL');
+        await service.exited;
+      }
+      clearTimeout(timer);
+    }),
+  );
 }
 
 let probes = 0;
@@ -201,6 +237,9 @@ module.exports = {
   DIST,
   REDIS_URL,
   WORKERS,
+  queuePrefix,
+  queueKey,
+  queueOfMeta,
   ACCOUNT_SID,
   AUTH_TOKEN,
   BOT,

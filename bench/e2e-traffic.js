@@ -3,7 +3,8 @@
 const { randomBytes } = require('node:crypto');
 const http = require('node:http');
 const twilio = require('twilio');
-const { ACCOUNT_SID, AUTH_TOKEN, BOT } = require('./e2e-stack');
+const { ACCOUNT_SID, AUTH_TOKEN, BOT, queueKey, queueOfMeta } = require('./e2e-stack');
+const { scanKeys } = require('./support');
 
 // Webhooks in flight at once, over keep-alive connections (as Twilio's many senders would be).
 const CONNECTIONS = 100;
@@ -87,28 +88,35 @@ async function carry(stack, standIn, phones, script, timeoutMs) {
  * Waits until no job of the stack's queues is waiting or running (the delivery callbacks of the
  * last replies are still being handled when the last reply arrives), so the next round starts
  * on an idle machine. The outbox's scheduled jobs are left out: they come back every few seconds.
+ * `redis` is a Redis or a Cluster client, whichever the stack runs on.
  */
 async function settle(redis, stack, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   let idlePolls = 0;
-  // The queues are found once (a SCAN walks all of Redis); the round just run has used them all.
+  // The queues are found once (a SCAN walks all of Redis, every master of a cluster); the round
+  // just run has used them all.
   if (stack.queues === undefined) {
-    stack.queues = [];
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${stack.prefix}:*:meta`, 'COUNT', 1000);
-      stack.queues.push(...keys.map((key) => key.slice(stack.prefix.length + 1, -':meta'.length)));
-      cursor = next;
-    } while (cursor !== '0');
+    const metas = await scanKeys(redis, `${stack.prefix}:*:meta`);
+    stack.queues = metas.map((key) => queueOfMeta(stack.prefix, key)).filter((queue) => queue !== undefined);
   }
   while (idlePolls < 3 && Date.now() < deadline) {
-    const pipeline = redis.pipeline();
-    for (const queue of stack.queues.filter((name) => !name.startsWith('outbox'))) {
-      pipeline.llen(`${stack.prefix}:${queue}:wait`);
-      pipeline.llen(`${stack.prefix}:${queue}:active`);
-      pipeline.zcard(`${stack.prefix}:${queue}:prioritized`);
-    }
-    const busy = (await pipeline.exec()).reduce((sum, [, n]) => sum + n, 0);
+    // One pipeline per queue: a queue's keys share its hash slot, different queues' need not.
+    const counts = await Promise.all(
+      stack.queues
+        .filter((name) => !name.startsWith('outbox'))
+        .map((queue) =>
+          redis
+            .pipeline()
+            .llen(queueKey(stack.prefix, queue, 'wait'))
+            .llen(queueKey(stack.prefix, queue, 'active'))
+            .zcard(queueKey(stack.prefix, queue, 'prioritized'))
+            .exec(),
+        ),
+    );
+    const busy = counts.flat().reduce((sum, [error, n]) => {
+      if (error) throw error;
+      return sum + n;
+    }, 0);
     idlePolls = busy === 0 ? idlePolls + 1 : 0;
     await sleep(100);
   }

@@ -1,8 +1,8 @@
 // `npm run bench:e2e`: the whole service end to end (the web process and two worker processes
 // from dist/, the local Twilio stand-in with delivery callbacks in a process of its own, a
 // database and Redis prefixes of its own, removed at the end), against a baseline measured in the
-// same run. Four scenarios (BENCH_SCENARIOS, default "throughput,rate,journeys,redis"), a few
-// minutes on a quiet 2-core machine:
+// same run. Five scenarios (BENCH_SCENARIOS, default "throughput,rate,journeys,redis,cluster"), a
+// few minutes on a quiet 2-core machine:
 //
 // throughput: the baseline (bench/e2e-baseline.js: node:http + validateRequest + Queue.add, and
 //   workers making one POST per message to the stand-in; as many processes as the service) and
@@ -32,6 +32,15 @@
 //   Redis before it, after it and once that TTL has passed. Read: the service's per-message keys
 //   go back to what they were before; what remains is per sender (24 h, the product's rule) and
 //   BullMQ's completed-job records (kept by count and age), shown apart.
+// cluster: a private Redis Cluster (3 masters + 3 replicas, scripts/redis-cluster.mjs in a temp
+//   directory, stopped at the end whatever happens) next to the single Redis (REDIS_URL). The
+//   throughput rounds (BENCH_SENDERS x the script, web + WORKERS workers) run on four stacks in
+//   turn: the service and the baseline on the single Redis, the same two on the cluster
+//   (REDIS_CLUSTER_NODES; the bench's own client is a Cluster there). One warm-up round each,
+//   then BENCH_ROUNDS measured rounds each. Read: messages/s of each, service / baseline on
+//   each, and cluster / single for both. On one machine the cluster's six servers share the
+//   same two cores, so this says what the cluster's client and key layout cost, not what more
+//   machines would give.
 //
 // Every sender's replies are checked in every scenario (each sent once, in order). BENCH_DIST
 // points the service processes (and the migrations) at another build, e.g. an older commit's:
@@ -40,7 +49,11 @@
 //   BENCH_DIST=/tmp/wh-before/dist BENCH_SCENARIOS=throughput node bench/e2e.js
 const { randomBytes } = require('node:crypto');
 const path = require('node:path');
-const { Redis } = require('ioredis');
+const { execFile } = require('node:child_process');
+const { once } = require('node:events');
+const { mkdtempSync } = require('node:fs');
+const os = require('node:os');
+const { Cluster, Redis } = require('ioredis');
 const { createMigratedDatabase, deletePrefix, dropDatabase } = require('./support');
 const stack = require('./e2e-stack');
 const traffic = require('./e2e-traffic');
@@ -53,7 +66,7 @@ const { DIST, REDIS_URL, WORKERS } = stack;
 const { sleep } = traffic;
 const { texts } = require(path.join(DIST, 'conversation', 'texts'));
 
-const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,journeys,redis').split(',');
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,journeys,redis,cluster').split(',');
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
 const RATE = Number(process.env.BENCH_RATE ?? 100);
@@ -64,6 +77,11 @@ const JOURNEY_TIMEOUT = Number(process.env.BENCH_JOURNEY_TIMEOUT ?? 240);
 // Twilio's delivery callbacks (two per reply) reach the service's web process; BENCH_STATUS_CALLBACKS=0
 // leaves them out, to see what they cost. The baseline asks for none.
 const STATUS_CALLBACKS = process.env.BENCH_STATUS_CALLBACKS !== '0';
+// The private cluster of the cluster scenario: this checkout's script, and how long up and down may take.
+const CLUSTER_SCRIPT = path.join(__dirname, '..', 'scripts', 'redis-cluster.mjs');
+const CLUSTER_UP_TIMEOUT = 60_000;
+const CLUSTER_DOWN_TIMEOUT = 30_000;
+const CLUSTER_CONNECT_TIMEOUT = 10_000;
 // The highest OUTBOUND_MESSAGES_PER_SECOND the config accepts: far above what two workers send.
 const NO_LIMIT = '10000';
 // Replies that depend on the state each earlier message left: a message handled out of order,
@@ -103,8 +121,10 @@ async function wrongReplies(standIn, senders, expected) {
  * callbacks included), over `wall` seconds.
  */
 async function round(run, target, senders) {
+  // The stack's own client when it runs on the cluster, else the single Redis's.
+  const redis = target.redis ?? run.redis;
   const started = performance.now();
-  const before = await cpu.sample(run.redis, target);
+  const before = await cpu.sample(redis, target);
   const { seconds } = await traffic.carry(
     target,
     run.standIn,
@@ -112,8 +132,8 @@ async function round(run, target, senders) {
     SCRIPT,
     timeoutFor(senders.length * SCRIPT.length),
   );
-  await traffic.settle(run.redis, target);
-  const used = cpu.difference(await cpu.sample(run.redis, target), before);
+  await traffic.settle(redis, target);
+  const used = cpu.difference(await cpu.sample(redis, target), before);
   const wall = (performance.now() - started) / 1000;
   if (target.kind === 'service') run.serviceSenders.push(...senders);
   else run.baselineSenders.push(...senders);
@@ -197,6 +217,132 @@ async function soak(run) {
   redisReport.report([before, after, expired], ['before', 'after', `after +${wait} s`], FINISHED_TTL, SENDERS);
 }
 
+/** node scripts/redis-cluster.mjs ...args, killed after timeoutMs; resolves with its stdout. */
+function clusterCli(args, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [CLUSTER_SCRIPT, ...args],
+      { timeout: timeoutMs, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`redis-cluster.mjs ${args.join(' ')}: ${error.message}\n${stderr}`));
+        else resolve(stdout);
+      },
+    );
+  });
+}
+
+/** Starts a cluster in a new temp directory (kept in run.clusterDir until stopped); its nodes. */
+async function startPrivateCluster(run) {
+  run.clusterDir = mkdtempSync(path.join(os.tmpdir(), 'wh-bench-cluster-'));
+  const stdout = await clusterCli(['up', '--dir', run.clusterDir], CLUSTER_UP_TIMEOUT);
+  const nodes = /^REDIS_CLUSTER_NODES=(\S+)$/m.exec(stdout)?.[1];
+  if (nodes === undefined) throw new Error(`redis-cluster.mjs up printed no REDIS_CLUSTER_NODES line: ${stdout}`);
+  return nodes;
+}
+
+/** Stops the cluster run.clusterDir holds, if any (the script removes the directory too). */
+async function stopPrivateCluster(run) {
+  const dir = run.clusterDir;
+  if (dir === undefined) return;
+  run.clusterDir = undefined;
+  await clusterCli(['down', '--dir', dir], CLUSTER_DOWN_TIMEOUT);
+}
+
+/** An ioredis Cluster client of the bench's own, once it knows the slots (bounded). */
+async function connectCluster(nodes) {
+  const startupNodes = nodes.split(',').map((node) => {
+    const [host, port] = node.split(':');
+    return { host, port: Number(port) };
+  });
+  const cluster = new Cluster(startupNodes, { redisOptions: { connectTimeout: 2_000 } });
+  try {
+    await once(cluster, 'ready', { signal: AbortSignal.timeout(CLUSTER_CONNECT_TIMEOUT) });
+  } catch (error) {
+    cluster.disconnect();
+    throw new Error(`the bench's cluster client was not ready: ${error.message}`, { cause: error });
+  }
+  return cluster;
+}
+
+/** The cluster scenario: the same throughput rounds on the single Redis and on a private cluster. */
+async function clusterScenario(run) {
+  const nodes = await startPrivateCluster(run);
+  const clusterRedis = await connectCluster(nodes);
+  run.clusterRedis = clusterRedis;
+  const started = [];
+  const startOne = async (kind, place, env = {}) => {
+    const target = await stack.startStack(kind, { ...run.common, prefix: `${prefix}-${place}-${kind}`, env });
+    // The bench polls, samples and cleans a cluster stack through its own cluster client.
+    if (place === 'cluster') target.redis = clusterRedis;
+    run.stacks.push(target);
+    started.push(target);
+    return target;
+  };
+  try {
+    const serviceEnv = { OUTBOUND_MESSAGES_PER_SECOND: NO_LIMIT, FINISHED_MESSAGE_TTL_SECONDS: String(FINISHED_TTL) };
+    const onCluster = { REDIS_CLUSTER_NODES: nodes };
+    const single = {
+      service: await startOne('service', 'single', serviceEnv),
+      baseline: await startOne('baseline', 'single'),
+    };
+    const cluster = {
+      service: await startOne('service', 'cluster', { ...serviceEnv, ...onCluster }),
+      baseline: await startOne('baseline', 'cluster', onCluster),
+    };
+    const targets = [single.service, cluster.service, single.baseline, cluster.baseline];
+    console.log(
+      `cluster: 3 masters + 3 replicas, ${SENDERS} senders x ${SCRIPT.length} messages a round, web + ${WORKERS} workers ` +
+        `on each of single Redis and Redis Cluster; one warm-up and ${ROUNDS} measured rounds each, in turn`,
+    );
+    const rate = (r) => (r.messages / r.seconds).toFixed(0).padStart(5);
+    const totals = new Map(targets.map((target) => [target, { seconds: 0, messages: 0, cpu: {} }]));
+    for (let i = 0; i <= ROUNDS; i++) {
+      // Turn about, the order reversed every other round, so a change in what else the machine
+      // runs falls on all four alike.
+      const order = i % 2 === 0 ? targets : [...targets].reverse();
+      const results = new Map();
+      for (const target of order) results.set(target, await round(run, target, phones(SENDERS)));
+      if (i > 0) for (const target of targets) accumulate(totals.get(target), results.get(target));
+      const r = (target) => results.get(target);
+      console.log(
+        `  ${(i === 0 ? 'warm-up' : `round ${i}`).padEnd(9)}` +
+          `single Redis: service ${rate(r(single.service))} msg/s (${cores(r(single.service))}), ` +
+          `baseline ${rate(r(single.baseline))} msg/s   ` +
+          `Redis Cluster: service ${rate(r(cluster.service))} msg/s (${cores(r(cluster.service))}), ` +
+          `baseline ${rate(r(cluster.baseline))} msg/s`,
+      );
+    }
+    const perSecond = (target) => totals.get(target).messages / totals.get(target).seconds;
+    console.log(`  over the ${ROUNDS} measured rounds:  service     baseline   service / baseline`);
+    const row = (label, place) =>
+      console.log(
+        `  ${label.padEnd(18)}${perSecond(place.service).toFixed(0).padStart(6)} msg/s` +
+          `${perSecond(place.baseline).toFixed(0).padStart(7)} msg/s` +
+          `${(perSecond(place.service) / perSecond(place.baseline)).toFixed(2).padStart(10)}`,
+      );
+    row('single Redis', single);
+    row('Redis Cluster', cluster);
+    const ratio = (kind) => (perSecond(cluster[kind]) / perSecond(single[kind])).toFixed(2);
+    console.log(`  ${'cluster / single'.padEnd(18)}${ratio('service').padStart(12)}${ratio('baseline').padStart(13)}`);
+    for (const [label, target] of [
+      ['service, single Redis: ', single.service],
+      ['service, Redis Cluster:', cluster.service],
+    ]) {
+      const total = totals.get(target);
+      console.log(`  CPU ms per message, ${label} ${cpu.perMessage(total.cpu, total.messages)}`);
+    }
+  } finally {
+    for (const target of started) {
+      await stack.stopStack(target);
+      run.stacks.splice(run.stacks.indexOf(target), 1);
+      await deletePrefix(target.redis ?? run.redis, target.prefix);
+    }
+    run.clusterRedis = undefined;
+    clusterRedis.disconnect();
+  }
+}
+
 async function main() {
   const databaseUrl = await createMigratedDatabase(dbName, path.dirname(DIST));
   const standIn = await stack.startStandIn({ statusCallbacks: STATUS_CALLBACKS });
@@ -236,6 +382,13 @@ async function main() {
     run.lastServiceRound = Date.now();
   }
   if (SCENARIOS.includes('redis')) await soak(run);
+  if (SCENARIOS.includes('cluster')) {
+    try {
+      await clusterScenario(run);
+    } finally {
+      await stopPrivateCluster(run);
+    }
+  }
 
   if (run.heaps.length > 0) {
     const first = run.heaps[0].heap;
@@ -259,9 +412,13 @@ async function main() {
 let state;
 async function cleanup() {
   if (state) {
+    const { clusterRedis } = state;
     await Promise.all(state.stacks.map((s) => stack.stopStack(s)));
     await state.standIn.close();
     state.redis.disconnect();
+    clusterRedis?.disconnect();
+    // Stopped already unless the run gave up in the middle of the cluster scenario.
+    await stopPrivateCluster(state).catch((error) => console.error(`bench:e2e: ${error.message}`));
     state = undefined;
   }
   traffic.agent.destroy();
@@ -271,12 +428,13 @@ async function cleanup() {
   await dropDatabase(dbName);
 }
 
-// A hung run stops by itself.
+// A hung run stops by itself; the cluster scenario may take a few minutes more.
+const DEADLINE_MINUTES = 10 + (SCENARIOS.includes('cluster') ? 5 : 0);
 const deadline = setTimeout(() => {
-  console.error('bench:e2e: gave up after 10 minutes');
+  console.error(`bench:e2e: gave up after ${DEADLINE_MINUTES} minutes`);
   process.exitCode = 1;
   cleanup().finally(() => process.exit(1));
-}, 10 * 60_000);
+}, DEADLINE_MINUTES * 60_000);
 
 main()
   .catch((error) => {

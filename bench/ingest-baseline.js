@@ -1,13 +1,16 @@
 // The baseline the web process is measured against: the least a webhook can do (node:http,
-// twilio.validateRequest, Queue.add with jobId = MessageSid) and nothing else.
+// twilio.validateRequest, Queue.add with jobId = MessageSid) and nothing else. Its queue has the
+// service's key shape (queuePrefix: the queue's name in braces after the prefix).
 const http = require('node:http');
 const { Queue } = require('bullmq');
 const { Redis } = require('ioredis');
 const { validateRequest } = require('twilio/lib/webhooks/webhooks');
+const { queuePrefix } = require('../dist/jobs/queues');
 
 const { PORT = '0', REDIS_URL = 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX, AUTH_TOKEN, PUBLIC_BASE_URL } = process.env;
 const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
-const queue = new Queue('inbound-messages', { connection, prefix: REDIS_KEY_PREFIX });
+const QUEUE = 'inbound-messages';
+const queue = new Queue(QUEUE, { connection, prefix: queuePrefix(REDIS_KEY_PREFIX, QUEUE) });
 
 const server = http.createServer((req, res) => {
   const chunks = [];

@@ -10,6 +10,7 @@ const http = require('node:http');
 const path = require('node:path');
 const { Redis } = require('ioredis');
 const twilio = require('twilio');
+const { queuePrefix } = require('../dist/jobs/queues');
 const { deletePrefix } = require('./support');
 
 const CONNECTIONS = 50;
@@ -24,6 +25,7 @@ const AUTH_TOKEN = 'bench-auth-token';
 const ACCOUNT_SID = `AC${'0'.repeat(32)}`;
 const PUBLIC_BASE_URL = 'https://bench.example.test';
 const WEBHOOK_PATH = '/webhooks/twilio/whatsapp';
+const QUEUE = 'inbound-messages';
 
 function start(script, env) {
   const child = spawn(process.execPath, [script], {
@@ -139,6 +141,8 @@ async function launch(name, script, extraEnv) {
   const env = {
     PORT: '0',
     REDIS_URL,
+    // This bench counts jobs on REDIS_URL: a cluster in its own environment is not passed on.
+    REDIS_CLUSTER_NODES: '',
     REDIS_KEY_PREFIX: prefix,
     AUTH_TOKEN,
     TWILIO_ACCOUNT_SID: ACCOUNT_SID,
@@ -166,7 +170,8 @@ function merge(parts) {
  */
 async function compare(servers) {
   const redis = new Redis(REDIS_URL);
-  const waiting = (server) => redis.llen(`${server.prefix}:inbound-messages:wait`);
+  // BullMQ's wait list under the queue's own prefix (src/jobs/queues.ts), as both servers name it.
+  const waiting = (server) => redis.llen(`${queuePrefix(server.prefix, QUEUE)}:${QUEUE}:wait`);
   for (const server of servers) await drive(server.port, WARMUP_MS);
   const before = await Promise.all(servers.map(waiting));
   const parts = servers.map(() => []);

@@ -272,6 +272,8 @@ async function main() {
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     DATABASE_URL: databaseUrl,
     REDIS_URL,
+    // This bench reads and writes REDIS_URL itself: a cluster in its own environment is not passed on.
+    REDIS_CLUSTER_NODES: '',
     REDIS_KEY_PREFIX: prefix,
     INBOUND_EVENTS_STREAM: stream,
     OUTBOUND_MESSAGES_PER_SECOND: String(RATE),

@@ -1,6 +1,8 @@
-// What the benchmarks share: a migrated database of their own and Redis key clean-up.
+// What the benchmarks share: a migrated database of their own and Redis key clean-up, on one Redis
+// or on a Redis Cluster (an ioredis Cluster: every master holds its own keys, SCAN walks one node).
 const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { Cluster } = require('ioredis');
 const { Client } = require('pg');
 
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,13 +42,41 @@ function dropDatabase(name) {
   return admin(`drop database if exists "${name}" with (force)`);
 }
 
-async function deletePrefix(redis, prefix) {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+/**
+ * Calls onBatch(node, keys) for each SCAN batch of keys matching `pattern`: on one Redis the
+ * client itself is the node; on a cluster every master is scanned, and each batch comes with the
+ * master that holds it (its keys may still be in different slots).
+ */
+async function scanEach(redis, pattern, onBatch) {
+  const nodes = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length > 0) await onBatch(node, keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
 }
 
-module.exports = { createMigratedDatabase, dropDatabase, deletePrefix };
+/** Every key matching `pattern`, on one Redis or on every master of a cluster. */
+async function scanKeys(redis, pattern) {
+  const found = [];
+  await scanEach(redis, pattern, (node, keys) => found.push(...keys));
+  return found;
+}
+
+/** Deletes every key under `prefix`; on a cluster key by key, on the master that holds it. */
+async function deletePrefix(redis, prefix) {
+  await scanEach(redis, `${prefix}*`, async (node, keys) => {
+    if (!(redis instanceof Cluster)) {
+      await node.del(...keys);
+      return;
+    }
+    const pipeline = node.pipeline();
+    for (const key of keys) pipeline.del(key);
+    await pipeline.exec();
+  });
+}
+
+module.exports = { createMigratedDatabase, dropDatabase, scanEach, scanKeys, deletePrefix };
