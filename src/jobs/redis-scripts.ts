@@ -1,6 +1,6 @@
 // The service's Redis scripts: one .lua file each under ./lua, named with its key count as BullMQ
-// names its own (take-turn-3.lua; 4n: four keys per item). Read once at start, defined on each
-// connection before its first use, and called only through the typed wrappers below.
+// names its own (take-turn-3.lua; 4n: four keys per item). Read once at start and called only
+// through the typed wrappers below.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,12 +22,6 @@ export const SCRIPTS = {
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 
-/** The key count from the file name; undefined for a script given its keys at each call. */
-function keyCount(file: string): number | undefined {
-  const count = /-(\d+)$/.exec(file)?.[1];
-  return count === undefined ? undefined : Number(count);
-}
-
 const lua = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, file]) => [
     name,
@@ -40,49 +34,48 @@ const sha1 = Object.fromEntries(
 ) as Record<ScriptName, string>;
 
 type Reply = string | number | null | Reply[];
-type Call = (...keysThenArgs: Array<string | number>) => Promise<Reply>;
-type WithScripts = RedisClient & Record<ScriptName, Call>;
-
-// Defined before first use: ioredis's auto-pipelines copy the custom commands that exist when
-// each pipeline is made, so a command defined later would be missing from one already open.
-// Only the scripts with a fixed key count: see runWithKeyCount for the others.
-function scripts(redis: RedisClient): WithScripts {
-  const candidate = redis as WithScripts;
-  if (typeof candidate.takeTurn !== 'function') {
-    for (const name of Object.keys(SCRIPTS) as ScriptName[]) {
-      const numberOfKeys = keyCount(SCRIPTS[name]);
-      if (numberOfKeys !== undefined) redis.defineCommand(name, { numberOfKeys, lua: lua[name] });
-    }
-  }
-  return candidate;
-}
 
 /**
- * A script whose key count varies goes as a plain EVALSHA: ioredis routes a custom command (on a
- * cluster, and in its auto-pipelines) by its first argument, which for such a script would be the
- * key count, not a key. EVALSHA it knows. A server that has not seen the script yet gets it once.
+ * Runs a script by its SHA1 (EVALSHA), after checking that its keys share one hash slot, as a
+ * Redis Cluster requires of every script (each sender's keys, or one queue's, carry one hash tag:
+ * src/jobs/redis-keys.ts). Checked on one Redis too, so a key that breaks the rule fails every
+ * test, not only a cluster. A server that has not seen the script yet (first use, or after a
+ * restart emptied its script cache) answers NOSCRIPT and gets it once, with EVAL.
+ *
+ * Not ioredis's defineCommand: in an auto-pipeline it sends the whole script text with every call
+ * (it remembers loaded scripts per write, and each pipeline is a new one), which Redis must then
+ * hash again; and on a cluster it would route a script with a varying key count by its key count.
  */
-async function runWithKeyCount(redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>) {
+async function run(redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
+  assertOneSlot(SCRIPTS[name], keys);
   try {
     return (await redis.evalsha(sha1[name], keys.length, ...keys, ...args)) as Reply;
   } catch (error) {
-    if (!/NOSCRIPT/.test((error as Error).message)) throw error;
+    if (!(error as Error).message.startsWith('NOSCRIPT')) throw error;
     return (await redis.eval(lua[name], keys.length, ...keys, ...args)) as Reply;
   }
 }
 
 /**
- * Runs a script after checking that its keys share one hash slot, as a Redis Cluster requires of
- * every script (each sender's keys, or one queue's, carry one hash tag: src/jobs/redis-keys.ts).
- * Checked on one Redis too, so a key that breaks the rule fails every test, not only a cluster.
+ * Keys with the same hash tag share a slot: compared as strings, which costs next to nothing;
+ * the slots themselves are computed only when the tags differ (two tags may still share one).
  */
-async function run(redis: RedisClient, name: ScriptName, keys: string[], args: Array<string | number>): Promise<Reply> {
-  const slot = calculateSlot(keys[0]!);
+function assertOneSlot(script: string, keys: string[]): void {
+  const tag = hashTag(keys[0]!);
   for (const key of keys) {
-    if (calculateSlot(key) !== slot) throw new CrossSlotError(SCRIPTS[name], keys);
+    if (hashTag(key) === tag) continue;
+    const slot = calculateSlot(keys[0]!);
+    if (keys.some((other) => calculateSlot(other) !== slot)) throw new CrossSlotError(script, keys);
+    return;
   }
-  if (keyCount(SCRIPTS[name]) === undefined) return runWithKeyCount(redis, name, keys, args);
-  return scripts(redis)[name](...keys, ...args);
+}
+
+/** What Redis Cluster hashes: the part between the first { and the next }, when not empty. */
+function hashTag(key: string): string {
+  const open = key.indexOf('{');
+  if (open === -1) return key;
+  const close = key.indexOf('}', open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
 }
 
 export class CrossSlotError extends Error {
@@ -90,11 +83,6 @@ export class CrossSlotError extends Error {
     super(`${script}.lua was given keys of more than one hash slot: ${keys.join(' ')}`);
     this.name = 'CrossSlotError';
   }
-}
-
-/** Defines every script on this connection now (a connection with auto-pipelining needs it early). */
-export function defineScripts(redis: RedisClient): void {
-  scripts(redis);
 }
 
 export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number, inMinute: number];

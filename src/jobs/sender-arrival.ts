@@ -4,7 +4,7 @@
 import calculateSlot from 'cluster-key-slot';
 import type { RedisClient } from '../redis';
 import type { RedisKeys } from './redis-keys';
-import { defineScripts, recordArrivalsScript } from './redis-scripts';
+import { recordArrivalsScript } from './redis-scripts';
 
 type Arrival = { messageSid: string; phone: string };
 
@@ -42,7 +42,6 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
  * sent at the end of the same turn.
  */
 export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): ArrivalRecorder {
-  defineScripts(redis);
   type Entry = { message: Arrival; resolve(n: number): void; reject(error: unknown): void };
   let batch: Entry[] = [];
   const send = (sending: Entry[]): void => {

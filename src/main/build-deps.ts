@@ -24,12 +24,9 @@ export function buildDeps(
   // want them to wait for Redis to come back.
   const redis = makeRedis(config, options.role);
   redis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error'));
-  // In a worker, BullMQ gets a connection of its own (src/redis.ts); the web process's webhook
-  // sends Queue.add and its own arrival numbering in one write on one connection.
-  const queueRedis = options.role === 'web' ? redis : makeRedis(config, 'worker-queues');
-  if (queueRedis !== redis) {
-    queueRedis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error (queues)'));
-  }
+  // BullMQ gets a connection of its own, without auto-pipelining (src/redis.ts).
+  const queueRedis = makeRedis(config, options.role === 'web' ? 'web-queues' : 'worker-queues');
+  queueRedis.on('error', (error) => logger.warn({ err: error.message }, 'redis connection error (queues)'));
   const db = makePool(config.databaseUrl, { applicationName: `whatsapp-handler-${options.role}` });
   db.on('error', (error) => logger.warn({ err: error.message }, 'idle postgres client error'));
   const queues = makeQueues(queueRedis, config.redisKeyPrefix);

@@ -4,6 +4,7 @@
 import twilio from 'twilio';
 import type { TwilioConfig } from '../config';
 import { maskPhone } from '../phone';
+import { HttpRequestClient } from './http-request-client';
 import { TwilioApiError, type TwilioGateway, type VerificationStatus } from './gateway';
 
 /** Long enough for Twilio on a bad day, short enough that a stuck job is retried rather than held. */
@@ -35,7 +36,9 @@ function networkReason(e: RestLikeError): string {
 }
 
 export function makeTwilioGateway(config: TwilioConfig, options: { timeoutMs?: number } = {}): TwilioGateway {
-  const client = twilio(config.accountSid, config.authToken, { timeout: options.timeoutMs ?? REQUEST_TIMEOUT_MS });
+  const timeout = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
+  const httpClient = new HttpRequestClient(timeout) as unknown as NonNullable<twilio.ClientOpts['httpClient']>;
+  const client = twilio(config.accountSid, config.authToken, { timeout, httpClient });
   // Domain.baseUrl is read on every request, so replacing it sends all calls of that product there.
   if (config.apiBaseUrl !== undefined) client.api.baseUrl = config.apiBaseUrl;
   if (config.verifyBaseUrl !== undefined) client.verify.baseUrl = config.verifyBaseUrl;
