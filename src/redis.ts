@@ -12,8 +12,6 @@ export type RedisTarget = {
 export type RedisPurpose =
   /** The web process: commands fail fast (a quick 503 lets Twilio retry), auto-pipelined. */
   | 'web'
-  /** The web process's BullMQ Queues: they fail fast too, one command per write (see below). */
-  | 'web-queues'
   /** A worker's own commands (lanes, effects, state): they wait for Redis, auto-pipelined. */
   | 'worker'
   /** BullMQ's Queues and Workers in a worker process: they wait for Redis, one command per write. */
@@ -25,23 +23,22 @@ export type RedisPurpose =
  *
  * Auto-pipelining sends every command issued in one tick in one write. On this machine a socket
  * write costs more than the command, and a turn's commands come from many jobs at once, so it
- * pays. BullMQ's connections go without it: its workers duplicate theirs for blocking commands,
- * which must not share a write with others; and ioredis sends a defined script's whole text
- * (BullMQ's add-job script is 26 KB) with every call made in an auto-pipeline, where it sends
- * only the SHA1 once the connection has loaded it.
+ * pays. BullMQ's worker connections go without it: they duplicate themselves for blocking
+ * commands, which must not share a write with others; and ioredis sends a defined script's whole
+ * text (BullMQ's finishing script is 40 KB) with every call made in an auto-pipeline, where it
+ * sends only the SHA1 once the connection has loaded it.
  *
  * On a cluster the same holds per node: ioredis groups auto-pipelined commands by the node that
  * serves their slot, follows MOVED/ASK redirections, and refreshes its slot map after a failover.
  */
 export function makeRedis(target: RedisTarget | string, purpose: RedisPurpose): RedisClient {
   const { redisUrl, redisClusterNodes } = typeof target === 'string' ? { redisUrl: target } : target;
-  const web = purpose === 'web' || purpose === 'web-queues';
   const options = {
-    maxRetriesPerRequest: web ? 1 : null,
+    maxRetriesPerRequest: purpose === 'web' ? 1 : null,
     connectTimeout: 2_000,
   };
-  const enableOfflineQueue = !web;
-  const enableAutoPipelining = purpose === 'web' || purpose === 'worker';
+  const enableOfflineQueue = purpose !== 'web';
+  const enableAutoPipelining = purpose !== 'worker-queues';
   if (redisClusterNodes === undefined || redisClusterNodes.length === 0) {
     return new Redis(redisUrl, { ...options, enableOfflineQueue, lazyConnect: false, enableAutoPipelining });
   }
