@@ -4,7 +4,8 @@ import type { Deps } from '../deps';
 import { listPreferences } from '../repos/preferences';
 import { clearProactiveUnreachable, findUserByPhone } from '../repos/users';
 import type { ConversationSnapshot } from './converse';
-import { loadState } from './state-store';
+import type { OpenedTurn } from '../jobs/sender-lane';
+import { loadState, parseState } from './state-store';
 import type { TurnEffects } from './turn-effects';
 
 /** The stored snapshot of a retried turn, or a new one that `effects` saves before the first effect. */
@@ -13,10 +14,14 @@ export async function snapshotFor(
   phone: string,
   turnId: string,
   effects: TurnEffects,
+  opened?: Promise<OpenedTurn>,
 ): Promise<ConversationSnapshot> {
   const key = deps.keys.inboundSnapshot(phone, turnId);
-  // Both reads in one round trip: the state is only needed on a turn's first run.
-  const [stored, state] = await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
+  // Both read with the take-turn script when they could be, else in one round trip here: the
+  // state is only needed on a turn's first run.
+  const [stored, state] = opened
+    ? await opened.then((reads) => [reads.snapshot, parseState(reads.state)] as const)
+    : await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
   if (stored !== null) {
     const parsed = JSON.parse(stored) as ConversationSnapshot;
     return { state: parsed.state, context: { ...parsed.context, now: new Date(parsed.context.now) } };

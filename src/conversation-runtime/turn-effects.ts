@@ -27,7 +27,14 @@ export type TurnEffects = {
   countOutage(): Promise<number>;
 };
 
-export function turnEffects(redis: RedisClient, keys: RedisKeys, phone: string, turnId: string): TurnEffects {
+/** `loaded`: the hash as read already, with the take-turn script (src/jobs/sender-lane.ts openTurn). */
+export function turnEffects(
+  redis: RedisClient,
+  keys: RedisKeys,
+  phone: string,
+  turnId: string,
+  loaded?: Promise<Record<string, string>>,
+): TurnEffects {
   const key = keys.inboundEffects(phone, turnId);
   const snapshotKey = keys.inboundSnapshot(phone, turnId);
   const ttl = keys.ttl.unfinishedMessage;
@@ -47,7 +54,7 @@ export function turnEffects(redis: RedisClient, keys: RedisKeys, phone: string, 
   };
   return {
     async load() {
-      known = new Map(Object.entries(await redis.hgetall(key)));
+      known = new Map(Object.entries(await (loaded ?? redis.hgetall(key))));
     },
     keepSnapshot(json) {
       unsavedSnapshot = json;

@@ -14,12 +14,14 @@ import {
   finishTurn,
   gapAge,
   messageSidOfArrival,
+  openTurn,
   releaseLock,
   renewLock,
   skipArrival,
   takeTurn,
   turnId,
   type LaneMessage,
+  type OpenedTurn,
   type TurnOutcome,
 } from './sender-lane';
 
@@ -45,6 +47,8 @@ export type Turn = {
   effects: TurnEffects;
   /** How many of the sender's messages of the same minute took their turn, this one included (0 on a rerun). */
   inMinute: number;
+  /** The turn's first reads, made with the take-turn script; absent when they do not apply (a rerun). */
+  opened: Promise<OpenedTurn> | undefined;
 };
 /** The work done in the lane; returns the conversation state to save with the lane's move. */
 export type LaneWork = (turn: Turn) => Promise<TurnOutcome['state']>;
@@ -104,7 +108,12 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
     const lockToken = randomUUID();
     const timed = { ...message, receivedAtMs: job.timestamp };
-    let turn = await takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
+    const taking = takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
+    const opened = openTurn(deps.redis, deps.keys, message.phone, message.messageSid);
+    opened.catch(() => undefined); // unused unless the turn runs; its failure then shows there
+    let turn = await taking;
+    // Read before the lock was ours when the message had to be numbered first: read again.
+    const firstReads = turn.kind === 'run' || turn.kind === 'late' ? opened : undefined;
     if (turn.kind === 'unnumbered') {
       if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
       const arrival = await recordArrival(deps.redis, deps.keys, message);
@@ -124,7 +133,13 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
 
     const generation = turn.kind === 'rerun' ? turn.generation : 0;
     const id = turnId(lane.messageSid, generation);
-    const effects = turnEffects(deps.redis, deps.keys, lane.phone, id);
+    const effects = turnEffects(
+      deps.redis,
+      deps.keys,
+      lane.phone,
+      id,
+      firstReads?.then((reads) => reads.effects),
+    );
     const finish = (outcome: TurnOutcome) =>
       finishTurn(deps.redis, deps.keys, { ...lane, generation, receivedAtMs: job.timestamp }, lockToken, outcome);
 
@@ -133,7 +148,14 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     }, SENDER_LOCK_TTL_MS / 3);
     try {
       const inMinute = turn.kind === 'rerun' ? 0 : turn.inMinute;
-      const state = await work({ arrival, late: turn.kind !== 'run', turnId: id, effects, inMinute });
+      const state = await work({
+        arrival,
+        late: turn.kind !== 'run',
+        turnId: id,
+        effects,
+        inMinute,
+        opened: firstReads,
+      });
       const finished = await finish({ state, result: 'processed' });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');

@@ -78,6 +78,24 @@ export async function takeTurn(
   }
 }
 
+/** What a first run of a turn reads before anything else: the state, its snapshot and effects so far. */
+export type OpenedTurn = { state: string | null; snapshot: string | null; effects: Record<string, string> };
+
+/**
+ * Reads what a first run of the message's turn starts from. Called in the same tick as takeTurn,
+ * its reads go in the same write, right after the take-turn script on the same connection (one
+ * slot, one node): when the turn runs as generation 0 they saw the lane as the lock holder sees
+ * it, and the turn needs no round trip of its own for them.
+ */
+export function openTurn(redis: RedisClient, keys: RedisKeys, phone: string, messageSid: string): Promise<OpenedTurn> {
+  const id = turnId(messageSid, 0);
+  return Promise.all([
+    redis.get(keys.conversation(phone)),
+    redis.get(keys.inboundSnapshot(phone, id)),
+    redis.hgetall(keys.inboundEffects(phone, id)),
+  ]).then(([state, snapshot, effects]) => ({ state, snapshot, effects }));
+}
+
 /**
  * Names one run of a message: its MessageSid, or with the generation of an operator's rerun, so
  * the rerun's effects (replies, Verify calls) are its own and not mistaken for the first run's.

@@ -81,7 +81,7 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
           return undefined;
         }
         const [snapshot] = await Promise.all([
-          snapshotFor(deps, phone, turn.turnId, turn.effects),
+          snapshotFor(deps, phone, turn.turnId, turn.effects, turn.opened),
           turn.effects.load(),
         ]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
