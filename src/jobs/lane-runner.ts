@@ -133,13 +133,9 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
 
     const generation = turn.kind === 'rerun' ? turn.generation : 0;
     const id = turnId(lane.messageSid, generation);
-    const effects = turnEffects(
-      deps.redis,
-      deps.keys,
-      lane.phone,
-      id,
-      firstReads?.then((reads) => reads.effects),
-    );
+    const loadedEffects = firstReads?.then((reads) => reads.effects);
+    loadedEffects?.catch(() => undefined); // a turn that never loads its effects must not crash on it
+    const effects = turnEffects(deps.redis, deps.keys, lane.phone, id, loadedEffects);
     const finish = (outcome: TurnOutcome) =>
       finishTurn(deps.redis, deps.keys, { ...lane, generation, receivedAtMs: job.timestamp }, lockToken, outcome);
 
