@@ -1,8 +1,9 @@
 // Forgets a sender in Redis once their conversation ended for good (DELETE MY DATA, or NO before
 // registering): their conversation state and lane keys, every finished job record of theirs
 // (the inbound messages and queued sends, which hold the number and text sealed) and each
-// message's number and outcome, found through the sender's list of job ids: no scan of the queues. Queued by the turn
-// that ended it, a moment later, so that turn's own job is finished and can go too.
+// message's number and outcome, found through the sender's list of job ids: no scan of the
+// queues. Queued by the turn that ended it, a moment later, so that turn's own job is finished
+// and can go too.
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
 // finished job records of the ended one (queued up to its last message) are removed.
@@ -52,7 +53,9 @@ async function removeJobsOf(
   if (forgotten.length > 0) {
     // Each message's number and outcome go with its job (named by the sender, so they must).
     const messageKeys = forgotten.filter(isInbound).flatMap((sid) => deps.keys.messageKeysOf(sender, sid));
-    await Promise.all([deps.redis.zrem(key, ...forgotten), messageKeys.length > 0 && deps.redis.del(...messageKeys)]);
+    const writes: Array<Promise<number>> = [deps.redis.zrem(key, ...forgotten)];
+    if (messageKeys.length > 0) writes.push(deps.redis.del(...messageKeys));
+    await Promise.all(writes);
   }
   return { removed, running };
 }
