@@ -8,8 +8,9 @@ import { isCluster, type RedisClient } from './redis';
 /** Resolves true once a replica holds every write made so far to `key`'s master; false if none did in time. */
 export type ReplicaWait = (key: string) => Promise<boolean>;
 
-export function makeReplicaWait(redis: RedisClient, options: { timeoutMs?: number } = {}): ReplicaWait {
-  if (!isCluster(redis)) return async () => true;
+/** A ReplicaWait on a cluster; undefined on one Redis, so callers skip it and add nothing there. */
+export function makeReplicaWait(redis: RedisClient, options: { timeoutMs?: number } = {}): ReplicaWait | undefined {
+  if (!isCluster(redis)) return undefined;
   const cluster = redis;
   const timeoutMs = options.timeoutMs ?? 500;
   // WAIT covers the writes its connection made before it, so one WAIT serves every writer that

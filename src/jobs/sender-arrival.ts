@@ -1,7 +1,6 @@
 // Arrival order per sender. The webhook numbers each new MessageSid per sender (1, 2, 3, ...)
 // in the same Redis round trip as queueing it; the inbound worker then processes a sender's
 // messages strictly by that number, whatever order BullMQ hands the jobs out in.
-import calculateSlot from 'cluster-key-slot';
 import type { RedisClient } from '../redis';
 import type { RedisKeys } from './redis-keys';
 import { recordArrivalsScript } from './redis-scripts';
@@ -37,9 +36,9 @@ export type ArrivalRecorder = (message: Arrival) => Promise<number>;
 
 /**
  * recordArrival for the webhook's hot path: the arrivals asked for in one event-loop turn go to
- * Redis together, one script call per hash slot among their senders (a sender's burst is one
- * call), all in one write by auto-pipelining. A lone webhook waits for nothing, as its batch is
- * sent at the end of the same turn.
+ * Redis together, one script call per sender (a sender's burst is one call), all in one write
+ * by auto-pipelining. A lone webhook waits for nothing, as its batch is sent at the end of the
+ * same turn.
  */
 export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): ArrivalRecorder {
   type Entry = { message: Arrival; resolve(n: number): void; reject(error: unknown): void };
@@ -57,7 +56,7 @@ export function makeArrivalRecorder(redis: RedisClient, keys: RedisKeys): Arriva
   const flush = (): void => {
     const sending = batch;
     batch = [];
-    bySlot(keys, sending).forEach(send);
+    bySender(keys, sending).forEach(send);
   };
   return (message) =>
     new Promise((resolve, reject) => {
@@ -81,15 +80,16 @@ export async function arrivalOf(
 
 /**
  * One script call may touch one slot only (a cluster's rule, kept on one Redis too, where
- * auto-pipelining still sends the calls in one write): the batch split by its senders' slots.
+ * auto-pipelining still sends the calls in one write): the batch split by sender, whose keys
+ * share one hash tag.
  */
-function bySlot<T extends { message: Arrival }>(keys: RedisKeys, entries: T[]): T[][] {
-  const groups = new Map<number, T[]>();
+function bySender<T extends { message: Arrival }>(keys: RedisKeys, entries: T[]): T[][] {
+  const groups = new Map<string, T[]>();
   for (const entry of entries) {
-    const slot = calculateSlot(keys.senderSequence(entry.message.phone));
-    const group = groups.get(slot);
+    const sender = keys.senderId(entry.message.phone);
+    const group = groups.get(sender);
     if (group) group.push(entry);
-    else groups.set(slot, [entry]);
+    else groups.set(sender, [entry]);
   }
   return [...groups.values()];
 }

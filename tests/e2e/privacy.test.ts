@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from '../../src/redis';
 import { eventually } from '../support/eventually';
+import { scanPrefix } from '../support/redis';
 import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
 
@@ -22,29 +23,24 @@ async function dump(redis: RedisClient, prefix: string): Promise<Map<string, str
 /** Every key under the prefix on one server with its value as text (all five types, and streams). */
 async function dumpNode(redis: Redis, prefix: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const key of keys) {
-      const type = await redis.type(key);
-      const value =
-        type === 'string'
-          ? await redis.get(key)
-          : type === 'hash'
-            ? JSON.stringify(await redis.hgetall(key))
-            : type === 'set'
-              ? JSON.stringify(await redis.smembers(key))
-              : type === 'zset'
-                ? JSON.stringify(await redis.zrange(key, '0', '-1'))
-                : type === 'list'
-                  ? JSON.stringify(await redis.lrange(key, 0, -1))
-                  : type === 'stream'
-                    ? JSON.stringify(await redis.xrange(key, '-', '+'))
-                    : '';
-      out.set(key, value ?? '');
-    }
-  } while (cursor !== '0');
+  for (const key of await scanPrefix(redis, `${prefix}:`)) {
+    const type = await redis.type(key);
+    const value =
+      type === 'string'
+        ? await redis.get(key)
+        : type === 'hash'
+          ? JSON.stringify(await redis.hgetall(key))
+          : type === 'set'
+            ? JSON.stringify(await redis.smembers(key))
+            : type === 'zset'
+              ? JSON.stringify(await redis.zrange(key, '0', '-1'))
+              : type === 'list'
+                ? JSON.stringify(await redis.lrange(key, 0, -1))
+                : type === 'stream'
+                  ? JSON.stringify(await redis.xrange(key, '-', '+'))
+                  : '';
+    out.set(key, value ?? '');
+  }
   return out;
 }
 

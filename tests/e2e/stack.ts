@@ -6,8 +6,8 @@ import type { RedisClient } from '../../src/redis';
 import { startLocalTwilio, type LocalTwilio } from '../../src/twilio/local-twilio';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startService, waitForOutput, type ServiceProcess } from '../support/processes';
-import { testPrefix } from '../support/redis';
-import { deletePrefixFor, makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
+import { deletePrefix, testPrefix } from '../support/redis';
+import { makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
 import { makeWebhookClient, type WebhookClient } from './webhook-client';
 
 export const ACCOUNT_SID = 'AC11111111111111111111111111111111';
@@ -108,7 +108,7 @@ export async function startStack(options: {
       for (const service of alive) service.child.kill('SIGTERM');
       await Promise.all(alive.map((service) => service.exited));
       await twilio.close();
-      await deletePrefixFor(redis, prefix);
+      await deletePrefix(redis, prefix);
       redis.disconnect();
       await database.drop();
     },

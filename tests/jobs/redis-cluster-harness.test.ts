@@ -2,7 +2,8 @@
 // the cluster is healthy, keys in many slots spread over its masters, and a prefix cleans away.
 import { randomBytes } from 'node:crypto';
 import type { Cluster } from 'ioredis';
-import { clusterNodes, deleteClusterPrefix, makeTestCluster, scanPrefix } from '../support/redis-cluster-client';
+import { clusterNodes, makeTestCluster } from '../support/redis-cluster-client';
+import { deletePrefix, scanPrefix } from '../support/redis';
 
 const KEYS = 200;
 
@@ -17,7 +18,7 @@ describe('the local Redis Cluster', () => {
     await cluster.ping();
   });
   afterAll(async () => {
-    await deleteClusterPrefix(cluster, prefix);
+    await deletePrefix(cluster, prefix);
     await cluster.quit();
   });
 
@@ -28,7 +29,7 @@ describe('the local Redis Cluster', () => {
     expect(cluster.nodes('slave')).toHaveLength(3);
   });
 
-  it('holds keys in many slots across its masters, and deleteClusterPrefix removes them all', async () => {
+  it('holds keys in many slots across its masters, and deletePrefix removes them all', async () => {
     const keys = Array.from({ length: KEYS }, (_, i) => `${prefix}k${i}`);
     await Promise.all(keys.map((key, i) => cluster.set(key, `v${i}`)));
     expect(await Promise.all(keys.map((key) => cluster.get(key)))).toEqual(keys.map((_, i) => `v${i}`));
@@ -39,7 +40,7 @@ describe('the local Redis Cluster', () => {
     expect(perMaster.filter((found) => found.length > 0).length).toBeGreaterThanOrEqual(2);
     expect(perMaster.flat().sort()).toEqual([...keys].sort());
 
-    expect(await deleteClusterPrefix(cluster, prefix)).toBe(KEYS);
+    expect(await deletePrefix(cluster, prefix)).toBe(KEYS);
     const left = await Promise.all(cluster.nodes('master').map((master) => scanPrefix(master, prefix)));
     expect(left.flat()).toEqual([]);
     expect(await Promise.all(keys.map((key) => cluster.exists(key)))).toEqual(keys.map(() => 0));

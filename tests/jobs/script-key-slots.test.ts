@@ -18,8 +18,8 @@ import {
 import { makeArrivalRecorder } from '../../src/jobs/sender-arrival';
 import { finishTurn, releaseLock, renewLock, skipArrival, takeTurn, turnId } from '../../src/jobs/sender-lane';
 import { turnEffects } from '../../src/conversation-runtime/turn-effects';
-import { deleteClusterPrefix, makeTestCluster } from '../support/redis-cluster-client';
-import { testPrefix } from '../support/redis';
+import { makeTestCluster } from '../support/redis-cluster-client';
+import { deletePrefix, testPrefix } from '../support/redis';
 
 const LUA_DIR = path.join(__dirname, '../../src/jobs/lua');
 const ALICE = '+447700900001';
@@ -51,7 +51,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await deleteClusterPrefix(cluster, prefix);
+  await deletePrefix(cluster, prefix);
   await cluster.quit();
 });
 

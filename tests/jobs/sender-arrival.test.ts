@@ -35,7 +35,7 @@ describe('sender arrival numbers', () => {
     expect(await redis.ttl(keys().senderSequence(ALICE))).toBeLessThanOrEqual(keys().ttl.unfinishedMessage);
   });
 
-  it('sends the arrivals of one event-loop turn as one command per sender slot, numbered in call order', async () => {
+  it('sends the arrivals of one event-loop turn as one command per sender, numbered in call order', async () => {
     const record = makeArrivalRecorder(redis, keys());
     // Once first, so the script is loaded and no NOSCRIPT resend is counted below.
     await record({ messageSid: sid(99), phone: '+447700900099' });

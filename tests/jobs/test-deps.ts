@@ -10,8 +10,8 @@ import { redisKeys } from '../../src/jobs/redis-keys';
 import type { Deps } from '../../src/deps';
 import type { TwilioGateway } from '../../src/twilio/gateway';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { testPrefix } from '../support/redis';
-import { deletePrefixFor, makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
+import { deletePrefix, testPrefix } from '../support/redis';
+import { makeRedisFor, redisEnvFor, type RedisMode } from '../support/redis-modes';
 
 export type TestDeps = {
   deps: Deps;
@@ -57,7 +57,7 @@ export async function makeTestDeps(
     prefix,
     async close() {
       await closeQueues(queues);
-      await deletePrefixFor(redis, prefix);
+      await deletePrefix(redis, prefix);
       redis.disconnect();
       await database.drop();
     },

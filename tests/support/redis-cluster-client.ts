@@ -1,6 +1,6 @@
 // The Redis Cluster the tests share: TEST_REDIS_CLUSTER_NODES, set by jest's global setup (which starts
 // one with scripts/redis-cluster.mjs) or given by the caller (`npm run cluster:up` prints it).
-import { Cluster, type Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 
 /** The nodes in TEST_REDIS_CLUSTER_NODES ("127.0.0.1:p1,...,127.0.0.1:p6"). */
 export function clusterNodes(value = process.env.TEST_REDIS_CLUSTER_NODES): { host: string; port: number }[] {
@@ -26,33 +26,4 @@ export function clusterNodes(value = process.env.TEST_REDIS_CLUSTER_NODES): { ho
 /** A cluster client suitable for BullMQ workers (maxRetriesPerRequest must be null for them). */
 export function makeTestCluster(nodes?: string): Cluster {
   return new Cluster(clusterNodes(nodes), { redisOptions: { maxRetriesPerRequest: null } });
-}
-
-/** The keys under a prefix on one node. */
-export async function scanPrefix(node: Redis, prefix: string): Promise<string[]> {
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    found.push(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  return found;
-}
-
-/**
- * Deletes every key under a prefix on every master; call in afterAll. The keys may be in
- * different slots, so each is unlinked on its own (a multi-key UNLINK would be CROSSSLOT).
- * Resolves with how many were deleted.
- */
-export async function deleteClusterPrefix(cluster: Cluster, prefix: string): Promise<number> {
-  // The masters are known once the client has the slot map: a command waits for that.
-  if (cluster.status !== 'ready') await cluster.ping();
-  let deleted = 0;
-  for (const master of cluster.nodes('master')) {
-    const keys = await scanPrefix(master, prefix);
-    const counts = await Promise.all(keys.map((key) => cluster.unlink(key)));
-    deleted += counts.reduce((sum, count) => sum + count, 0);
-  }
-  return deleted;
 }

@@ -2,8 +2,8 @@
 // (REDIS_URL) and a Redis Cluster of 3 masters and 3 replicas (TEST_REDIS_CLUSTER_NODES, started
 // by jest's global setup). A test's Redis client and the service processes' settings come from here.
 import type { Cluster, Redis } from 'ioredis';
-import { deletePrefix, makeTestRedis, redisUrl } from './redis';
-import { deleteClusterPrefix, makeTestCluster } from './redis-cluster-client';
+import { makeTestRedis, redisUrl } from './redis';
+import { makeTestCluster } from './redis-cluster-client';
 
 export type RedisMode = 'single' | 'cluster';
 export const REDIS_MODES: readonly RedisMode[] = ['single', 'cluster'];
@@ -18,13 +18,4 @@ export function redisEnvFor(mode: RedisMode, clusterNodes?: string): NodeJS.Proc
   return mode === 'cluster'
     ? { REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: clusterNodes ?? process.env.TEST_REDIS_CLUSTER_NODES }
     : { REDIS_URL: redisUrl(), REDIS_CLUSTER_NODES: '' };
-}
-
-/** Deletes every key under the prefix (on every master of a cluster). */
-export async function deletePrefixFor(redis: Redis | Cluster, prefix: string): Promise<void> {
-  if ('nodes' in redis && typeof redis.nodes === 'function' && redis.isCluster) {
-    await deleteClusterPrefix(redis as Cluster, prefix);
-  } else {
-    await deletePrefix(redis as Redis, prefix);
-  }
 }

@@ -81,7 +81,9 @@ export function makeInboundEventsRouter(deps: InboundEventsDeps): Router {
       deps.logger.warn({ requestId, eventId }, 'inbound event queued but its webhook-id not remembered');
     }
     // On a cluster, 202 once a replica holds the entry (as a webhook's job: src/redis-replicas.ts).
-    if (!(await replicated(stream))) deps.logger.warn({ requestId, eventId }, 'no replica confirmed the event');
+    if (replicated !== undefined && !(await replicated(stream))) {
+      deps.logger.warn({ requestId, eventId }, 'no replica confirmed the event');
+    }
     res.status(202).json({ status: 'queued', event_id: eventId });
   });
 

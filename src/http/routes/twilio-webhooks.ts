@@ -138,12 +138,17 @@ export function makeTwilioWebhooks(deps: WebhookDeps): WebhookHandler {
       // On a cluster, 200 only once a replica holds the job and its number: a master lost now
       // loses neither. A replica that does not answer in time is warned about, not failed on:
       // a cluster short of replicas keeps taking messages.
-      const held = await Promise.all([
-        replicated(inbound.toKey(job.messageSid)),
-        replicated(deps.keys.senderSequence(phone)),
-      ]);
-      if (held.includes(false)) {
-        deps.logger.warn({ requestId: exchange.requestId, messageSid: job.messageSid }, 'no replica confirmed the job');
+      if (replicated !== undefined) {
+        const held = await Promise.all([
+          replicated(inbound.toKey(job.messageSid)),
+          replicated(deps.keys.senderSequence(phone)),
+        ]);
+        if (held.includes(false)) {
+          deps.logger.warn(
+            { requestId: exchange.requestId, messageSid: job.messageSid },
+            'no replica confirmed the job',
+          );
+        }
       }
     } catch (error) {
       answerUnavailable(deps, exchange, error, job.messageSid);
