@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import { isCluster, type RedisClient } from '../../src/redis';
 import { eventually } from '../support/eventually';
+import { newMessageSid } from './webhook-client';
 import { scanPrefix } from '../support/redis';
 import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
@@ -59,9 +60,13 @@ describe.each(REDIS_MODES)('what Redis keeps of a passenger (%s Redis)', (mode) 
   afterAll(() => stack?.stop(), 30_000);
 
   const replies = () => stack.twilio.messagesTo(`whatsapp:${PHONE}`).map((m) => m.body);
-  async function send(body: string, media: Array<{ url: string; contentType: string }> = []): Promise<string> {
+  async function send(
+    body: string,
+    media: Array<{ url: string; contentType: string }> = [],
+    messageSid = newMessageSid(),
+  ): Promise<string> {
     const before = replies().length;
-    expect((await stack.webhooks.inbound({ from: PHONE, body, media })).status).toBe(200);
+    expect((await stack.webhooks.inbound({ from: PHONE, body, media, messageSid })).status).toBe(200);
     return eventually(
       () => {
         expect(replies().length).toBeGreaterThan(before);
@@ -71,7 +76,7 @@ describe.each(REDIS_MODES)('what Redis keeps of a passenger (%s Redis)', (mode) 
     );
   }
 
-  it('holds neither the number nor the code after onboarding and a journey; nothing at all after DELETE MY DATA', async () => {
+  it("holds neither the number nor the code after onboarding and a journey; nothing but the last message's number and outcome after DELETE MY DATA", async () => {
     await send('Hi');
     await send('YES');
     const code = stack.twilio.lastCode(PHONE)!;
@@ -97,11 +102,16 @@ describe.each(REDIS_MODES)('what Redis keeps of a passenger (%s Redis)', (mode) 
     expect([...kept.keys()].filter((key) => key.includes(sender)).length).toBeGreaterThan(0);
 
     await send('DELETE MY DATA');
-    expect(await send('DELETE')).toMatch(/deleted/i);
+    const ending = newMessageSid();
+    expect(await send('DELETE', [], ending)).toMatch(/deleted/i);
     await eventually(
       async () => {
         const left = await dump(stack.redis, stack.prefix);
-        expect([...left.keys()].filter((key) => key.includes(sender))).toEqual([]);
+        // Only the ending message's number and outcome, until they expire: a late retry of its
+        // webhook is then known as handled (src/jobs/processors/forget-sender.ts).
+        expect([...left.keys()].filter((key) => key.includes(sender)).sort()).toEqual(
+          stack.keys.messageKeysOf(sender, ending).sort(),
+        );
         expect([...left.values()].filter((value) => value.includes(sender))).toEqual([]);
       },
       { timeoutMs: 20_000, what: 'the sender forgotten in Redis' },

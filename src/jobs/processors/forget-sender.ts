@@ -1,9 +1,14 @@
 // Forgets a sender in Redis once their conversation ended for good (DELETE MY DATA, or NO before
 // registering): their conversation state and lane keys, every finished job record of theirs
 // (the inbound messages and queued sends, which hold the number and text sealed) and each
-// message's number and outcome, found through the sender's list of job ids: no scan of the
-// queues. Queued by the turn that ended it, a moment later, so that turn's own job is finished
-// and can go too.
+// message's number and outcome (but the ending message's, below), found through the sender's
+// list of job ids: no scan of the queues. Queued by the turn that ended it, a moment later, so
+// that turn's own job is finished and can go too.
+//
+// The ending message keeps its number and outcome until they expire (finished-message TTL): a
+// webhook Twilio retries after the erasure (its first answer lost, or a 503 in a Redis failover
+// after the job was queued) is then known as handled, not taken as a new conversation's first
+// message (tests/e2e/cluster-failover.test.ts saw that happen).
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
 // finished job records of the ended one (queued up to its last message) are removed.
@@ -84,8 +89,6 @@ export function makeForgetSenderProcessor(deps: Deps) {
         others: [
           ...deps.keys.ofSender(sender).slice(1),
           ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
-          // The ending message's own: a redelivery of it after this would start a new conversation.
-          ...deps.keys.messageKeysOf(sender, messageSid),
         ],
       },
       { arrival },
