@@ -9,7 +9,7 @@ const http = require('node:http');
 const { Queue, Worker } = require('bullmq');
 const { Cluster, Redis } = require('ioredis');
 const { validateRequest } = require('twilio/lib/webhooks/webhooks');
-const { queuePrefix } = require('./e2e-stack');
+const { inboundJobOptions, queuePrefix } = require('./e2e-stack');
 
 const {
   PORT = '0',
@@ -25,13 +25,9 @@ const {
 } = process.env;
 const QUEUE = 'inbound-messages';
 const PREFIX = queuePrefix(REDIS_KEY_PREFIX, QUEUE);
-// The service's own defaults (src/jobs/queues.ts), so both keep the same job records in Redis.
-const JOB_OPTIONS = {
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 1_000, jitter: 0.5 },
-  removeOnComplete: { age: 24 * 3600, count: 10_000 },
-  removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
-};
+// The service's own options for its inbound queue (src/jobs/queues.ts), so both keep the same job
+// records in Redis.
+const JOB_OPTIONS = inboundJobOptions;
 
 /** One Redis (REDIS_URL), or the cluster REDIS_CLUSTER_NODES names ("host:port,..."). */
 function connect(options) {

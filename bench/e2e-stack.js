@@ -20,7 +20,12 @@ const STOP_TIMEOUT_MS = 15_000;
 // BullMQ's prefix for one queue, as the build under test sets it (src/jobs/queues.ts: the queue's
 // name in braces after the service's prefix, its Redis Cluster hash tag). A build from before
 // that change keeps every queue under the service's prefix itself.
-const { queuePrefix = (prefix) => prefix } = require(path.join(DIST, 'jobs', 'queues'));
+const { queuePrefix = (prefix) => prefix, jobOptionsFor, defaultJobOptions } = require(
+  path.join(DIST, 'jobs', 'queues'),
+);
+// The job options of the service's inbound queue, in the build under test: the baseline keeps the
+// same job records.
+const inboundJobOptions = jobOptionsFor ? jobOptionsFor('inbound-messages') : defaultJobOptions;
 /** One of BullMQ's keys of `queue` under the service's prefix: queueKey(p, 'inbound-messages', 'wait'). */
 const queueKey = (prefix, queue, suffix) => `${queuePrefix(prefix, queue)}:${queue}:${suffix}`;
 /** The queue whose `<queue prefix>:<queue>:meta` key this is, or undefined. */
@@ -238,6 +243,7 @@ module.exports = {
   REDIS_URL,
   WORKERS,
   queuePrefix,
+  inboundJobOptions,
   queueKey,
   queueOfMeta,
   ACCOUNT_SID,

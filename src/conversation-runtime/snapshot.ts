@@ -1,6 +1,7 @@
 // The state and context a turn is first decided with, stored so a retry decides alike: the same
 // effects in the same order, whatever changed in between.
 import type { Deps } from '../deps';
+import { stateShowsNoAccount } from '../conversation/no-account';
 import { listPreferences } from '../repos/preferences';
 import { clearProactiveUnreachable, findUserByPhone } from '../repos/users';
 import type { ConversationSnapshot } from './converse';
@@ -26,7 +27,7 @@ export async function snapshotFor(
     const parsed = JSON.parse(stored) as ConversationSnapshot;
     return { state: parsed.state, context: { ...parsed.context, now: new Date(parsed.context.now) } };
   }
-  const user = await findUserByPhone(deps.db, phone);
+  const user = stateShowsNoAccount(state) ? undefined : await findUserByPhone(deps.db, phone);
   // The passenger wrote, so WhatsApp delivers to this number again: claim updates may resume.
   if (user?.proactiveUnreachableSince) await clearProactiveUnreachable(deps.db, user.id);
   const snapshot: ConversationSnapshot = {

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { RedisClient } from '../redis';
-import { ALL_QUEUES, defaultJobOptions, queuePrefix, type QueueName } from './queues';
+import { ALL_QUEUES, jobOptionsFor, queuePrefix, type QueueName } from './queues';
 
 export type Queues = Record<QueueName, Queue>;
 
@@ -8,7 +8,11 @@ export type Queues = Record<QueueName, Queue>;
 export function makeQueues(connection: RedisClient, prefix: string): Queues {
   const queues = {} as Queues;
   for (const name of ALL_QUEUES) {
-    queues[name] = new Queue(name, { connection, prefix: queuePrefix(prefix, name), defaultJobOptions });
+    queues[name] = new Queue(name, {
+      connection,
+      prefix: queuePrefix(prefix, name),
+      defaultJobOptions: jobOptionsFor(name),
+    });
   }
   return queues;
 }

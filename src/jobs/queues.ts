@@ -188,3 +188,13 @@ export const defaultJobOptions: DefaultJobOptions = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 50_000 },
 };
+
+/**
+ * A queue's defaults. An inbound message's job is removed once it completes: its record would
+ * hold nothing an operator can read (the message is sealed) but "processed", the message's own
+ * outcome key answers a redelivery of its webhook, and erasing a sender then has no finished
+ * message to remove (decision 0029). A failed one is kept, to be seen and retried in Bull Board.
+ */
+export function jobOptionsFor(queue: QueueName): DefaultJobOptions {
+  return queue === QUEUE.inbound ? { ...defaultJobOptions, removeOnComplete: true } : defaultJobOptions;
+}

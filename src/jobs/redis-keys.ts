@@ -145,6 +145,8 @@ export function redisKeys(
     senderGaps: (phone: string) => of('sender-gaps', phone),
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
     inboundDone: (phone: string, messageSid: string) => of('inbound-done', phone, messageSid),
+    /** The same by the sender's id. */
+    inboundDoneOf: (id: string, messageSid: string) => ofId('inbound-done', id, messageSid),
     /** The state and context one turn was first decided with, so a retry decides alike. */
     inboundSnapshot: (phone: string, turnId: string) => of('inbound-snapshot', phone, turnId),
     /** What one turn's effects did so far (hash: effect index -> outcome), so a retry skips them. */

@@ -24,6 +24,8 @@ const JOBS_PER_QUEUE = 10;
 const SCAN_PER_STATE = 5_000;
 const PAGE = 500;
 const NOTIFICATIONS = 10;
+/** The sender's latest messages shown: the inbound jobs themselves go as they complete. */
+const MESSAGES = 10;
 const JOURNEYS = 3;
 /** A failure reason is shown up to this long: the stack trace is in Bull Board. */
 const REASON_CHARACTERS = 300;
@@ -79,6 +81,12 @@ export type PassengerReport = {
   };
   /** WhatsApp's 24-hour window, from the sender's last message. */
   window: { lastInboundAt: Date | undefined; open: boolean; closesAt: Date | undefined };
+  /**
+   * The sender's latest messages, newest first (their job records go as they complete): when the
+   * webhook took each, and its outcome while that is kept (1 h): processed, failed:<generation>,
+   * or undefined (not finished yet, or finished longer ago).
+   */
+  messages: Array<{ messageSid: string; receivedAt: Date; outcome: string | undefined }>;
   jobs: JobLine[];
   /** Queues and states where only the newest SCAN_PER_STATE jobs were read. */
   truncated: string[];
@@ -105,12 +113,13 @@ export function scrubNumber(text: string, phone: string): string {
 export async function findPassenger(deps: OpsDeps, phone: string): Promise<PassengerReport> {
   const senderId = deps.keys.senderId(phone);
   const user = await findUserByPhone(deps.db, phone);
-  const [userPart, notifications, conversation, lane, window, jobs] = await Promise.all([
+  const [userPart, notifications, conversation, lane, window, messages, jobs] = await Promise.all([
     user && readUser(deps, user),
     user ? listNotificationsOfUser(deps.db, user.id, NOTIFICATIONS) : [],
     readConversation(deps, phone),
     readLane(deps, senderId),
     readWindow(deps, phone),
+    readMessages(deps, senderId),
     readJobs(deps, senderId, user?.id, phone),
   ]);
   return {
@@ -120,6 +129,7 @@ export async function findPassenger(deps: OpsDeps, phone: string): Promise<Passe
     conversation,
     lane,
     window,
+    messages,
     jobs: jobs.lines,
     truncated: jobs.truncated,
     notifications: notifications.map((n) => ({
@@ -199,6 +209,20 @@ async function readWindow(deps: OpsDeps, phone: string): Promise<PassengerReport
   const lastInboundAt = new Date(Number(stored));
   const closesAt = new Date(lastInboundAt.getTime() + deps.keys.ttl.whatsappWindow * 1000);
   return { lastInboundAt, open: deps.clock.now() < closesAt, closesAt };
+}
+
+async function readMessages(deps: OpsDeps, senderId: string): Promise<PassengerReport['messages']> {
+  // sender-jobs lists the MessageSids (and apologies' ids) by the time the webhook took them.
+  const listed = await deps.redis.zrevrange(deps.keys.senderJobsOf(senderId), '0', '-1', 'WITHSCORES');
+  const messages: Array<{ messageSid: string; receivedAt: Date }> = [];
+  for (let i = 0; i < listed.length && messages.length < MESSAGES; i += 2) {
+    const id = listed[i]!;
+    if (!id.endsWith('-apology')) messages.push({ messageSid: id, receivedAt: new Date(Number(listed[i + 1])) });
+  }
+  const outcomes = await Promise.all(
+    messages.map(({ messageSid }) => deps.redis.get(deps.keys.inboundDoneOf(senderId, messageSid))),
+  );
+  return messages.map((message, i) => ({ ...message, outcome: outcomes[i] ?? undefined }));
 }
 
 async function readJobs(

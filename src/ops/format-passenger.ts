@@ -72,9 +72,15 @@ export function formatPassengerReport(report: PassengerReport): string {
   );
   out.push('');
 
+  out.push(`messages      ${report.messages.length === 0 ? 'none listed' : 'newest first'}`);
+  for (const m of report.messages) {
+    out.push(`  ${m.messageSid}  received ${iso(m.receivedAt)}  ${m.outcome ?? 'not finished, or over 1 h ago'}`);
+  }
+  out.push('');
+
   out.push(
     `jobs          ${report.jobs.length === 0 ? 'none kept' : 'newest first, per queue'} ` +
-      '(completed are kept 24 h, failed 7 days)',
+      '(inbound messages go as they complete; other completed jobs are kept 24 h, failed 7 days)',
   );
   for (const job of report.jobs) out.push(jobLine(job));
   if (report.truncated.length > 0) out.push(`  (only the newest jobs were read in: ${report.truncated.join(', ')})`);

@@ -1,5 +1,7 @@
 // Sends messages into the inbound queue the way the webhook does (queue the job, number it in its
-// sender's lane), for tests that run the real workers in-process.
+// sender's lane), for tests that run the real workers in-process. Unlike the webhook's, its jobs
+// stay once completed (the queue removes them by default, decision 0029), so a test can read how
+// a message ended and how many attempts it took.
 import { randomBytes } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 import type { Deps } from '../../src/deps';
@@ -31,7 +33,7 @@ export async function receive(
         media: [],
         receivedAt: new Date().toISOString(),
       }),
-      { ...options, jobId: messageSid },
+      { removeOnComplete: false, ...options, jobId: messageSid },
     ),
     recordArrival(deps.redis, deps.keys, { messageSid, phone }),
   ]);

@@ -78,6 +78,9 @@ async function seedPassenger() {
     .hset(lane.arrivals, '3', sid(3))
     .set(lane.lock, 'a-token', 'PX', 30_000)
     .set(deps.keys.lastInbound(PHONE), String(Date.now()))
+    // Listed by the webhook as it took them; the first one's turn is done, its job record gone.
+    .zadd(deps.keys.senderJobsOf(senderId), Date.now() - 2_000, sid(2), Date.now() - 1_000, sid(3))
+    .set(deps.keys.inboundDoneOf(senderId, sid(2)), 'processed', 'EX', 3600)
     .exec();
 
   await deps.queues[QUEUE.inbound].add(
@@ -134,6 +137,11 @@ test('shows the user, conversation, lane, window, jobs and claim updates of one 
   expect(text).toMatch(/conversation {2}menu; forgotten in (59m|1h 0m)/);
   expect(text).toMatch(/lane {10}next 2, last arrival 3, waiting 3, lock held \(\d+s left\)/);
   expect(text).toMatch(/whatsapp {6}last message .*; window open until /);
+  expect(text).toMatch(
+    new RegExp(
+      `messages {6}newest first\\n  ${sid(3)}  received \\S+  not finished, or over 1 h ago\\n  ${sid(2)}  received \\S+  processed\\n`,
+    ),
+  );
   expect(text).toMatch(new RegExp(`inbound-messages +waiting +${sid(3)}  inbound-message`));
   expect(text).toMatch(/outbound-messages +failed +\d+ +send-message/);
   expect(text).toContain(`reason: Twilio 21211: The 'To' number whatsapp:${MASKED} is not a valid phone number`);
@@ -155,6 +163,7 @@ test('a number the service has never seen gets a report that says so', async () 
   expect(text).toContain('conversation  none');
   expect(text).toContain('lane          empty');
   expect(text).toContain('whatsapp      no message in the last 24 h');
+  expect(text).toContain('messages      none listed');
   expect(text).toContain('jobs          none kept');
   expect(text).not.toContain(PHONE.slice(1));
 });

@@ -1,9 +1,9 @@
 // Forgets a sender in Redis once their conversation ended for good (DELETE MY DATA, or NO before
-// registering): their conversation state and lane keys, every finished job record of theirs
-// (the inbound messages and queued sends, which hold the number and text sealed) and each
-// message's number and outcome (but the ending message's, below), found through the sender's
-// list of job ids: no scan of the queues. Queued by the turn that ended it, a moment later, so
-// that turn's own job is finished and can go too.
+// registering): their conversation state and lane keys, every job record of theirs still kept
+// (a failed message, an apology: they hold the number and text sealed; a completed message's
+// record went as it completed, decision 0029) and each message's number and outcome (but the
+// ending message's, below), found through the sender's list of job ids: no scan of the queues.
+// Queued by the turn that ended it, a moment later, so that turn's own job is finished too.
 //
 // The ending message keeps its number and outcome until they expire (finished-message TTL): a
 // webhook Twilio retries after the erasure (its first answer lost, or a 503 in a Redis failover
@@ -24,45 +24,54 @@ const isInbound = (jobId: string) => !jobId.endsWith('-apology');
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
 
 /**
- * Removes the sender's finished job records up to the message that ended the conversation: the ids
- * in sender-jobs listed no later than it (both scored by the webhook's clock, so a message of a
- * new conversation, listed after, stays). An apology's id ends in "-apology" (the outbound
- * queue); the others are MessageSids (the inbound queue). The ending message stays listed, as the
+ * Removes the sender's job records up to the message that ended the conversation: the ids in
+ * sender-jobs listed no later than it (both scored by the webhook's clock, so a message of a new
+ * conversation, listed after, stays). An apology's id ends in "-apology" (the outbound queue);
+ * the others are MessageSids (the inbound queue), whose jobs are removed as they complete: only a
+ * failed one, or one still running, is still there. The ending message stays listed, as the
  * bound of a later look, until the sender's keys go. running: a job is still active, look again.
+ * written: the removal of the others' ids and message keys, sent but not yet confirmed, so the
+ * caller's next command goes in the same write.
  */
 async function removeJobsOf(
   deps: Deps,
   sender: string,
   endingSid: string,
-): Promise<{ removed: number; running: boolean }> {
+): Promise<{ removed: number; running: boolean; written: Promise<unknown> }> {
   const key = deps.keys.senderJobsOf(sender);
-  const listedAt = await deps.redis.zscore(key, endingSid);
-  if (listedAt === null) return { removed: 0, running: false }; // already forgotten
-  const ids = await deps.redis.zrangebyscore(key, '-inf', listedAt);
+  const listed = await deps.redis.zrange(key, '0', '-1', 'WITHSCORES');
+  const scores = new Map<string, number>();
+  for (let i = 0; i < listed.length; i += 2) scores.set(listed[i]!, Number(listed[i + 1]));
+  const listedAt = scores.get(endingSid);
+  if (listedAt === undefined) return { removed: 0, running: false, written: Promise.resolve() }; // already forgotten
+  const ids = [...scores].filter(([, at]) => at <= listedAt).map(([id]) => id);
+  const queueOf = (id: string) => deps.queues[isInbound(id) ? QUEUE.inbound : QUEUE.outbound];
+  // Which records are still there, all in one round trip: most are gone already.
+  const present = await Promise.all(ids.map((id) => deps.redis.exists(queueOf(id).toKey(id))));
   let removed = 0;
   let running = false;
-  const done: string[] = [];
-  for (const id of ids) {
-    const queue = deps.queues[isInbound(id) ? QUEUE.inbound : QUEUE.outbound];
+  const done: string[] = ids.filter((_, i) => present[i] === 0);
+  for (const id of ids.filter((_, i) => present[i] !== 0)) {
+    const queue = queueOf(id);
     // BullMQ refuses to remove a job a worker holds: it is looked at again next time.
     if ((await queue.remove(id)) === 1) {
       removed += 1;
       done.push(id);
     } else if ((await queue.getJobState(id)) === 'unknown') {
-      done.push(id); // gone already (expired or removed)
+      done.push(id); // gone meanwhile (completed, expired or removed)
     } else {
       running = true;
     }
   }
   const forgotten = done.filter((id) => id !== endingSid);
+  const writes: Array<Promise<number>> = [];
   if (forgotten.length > 0) {
     // Each message's number and outcome go with its job (named by the sender, so they must).
     const messageKeys = forgotten.filter(isInbound).flatMap((sid) => deps.keys.messageKeysOf(sender, sid));
-    const writes: Array<Promise<number>> = [deps.redis.zrem(key, ...forgotten)];
+    writes.push(deps.redis.zrem(key, ...forgotten));
     if (messageKeys.length > 0) writes.push(deps.redis.del(...messageKeys));
-    await Promise.all(writes);
   }
-  return { removed, running };
+  return { removed, running, written: Promise.all(writes) };
 }
 
 export function makeForgetSenderProcessor(deps: Deps) {
@@ -76,23 +85,29 @@ export function makeForgetSenderProcessor(deps: Deps) {
     };
 
     // The sender's jobs first: the ending turn's own job must be finished before its lane goes.
-    const { removed: jobs, running } = await removeJobsOf(deps, sender, messageSid);
-    if (running) return later();
+    const { removed: jobs, running, written } = await removeJobsOf(deps, sender, messageSid);
+    if (running) {
+      await written;
+      return later();
+    }
     const lane = deps.keys.laneOf(sender);
     const minute = Math.floor(Date.now() / 60_000);
-    const outcome = await forgetSenderScript(
-      deps.redis,
-      {
-        sequence: lane.sequence,
-        lock: lane.lock,
-        conversation: deps.keys.ofSender(sender)[0]!,
-        others: [
-          ...deps.keys.ofSender(sender).slice(1),
-          ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
-        ],
-      },
-      { arrival },
-    );
+    const [outcome] = await Promise.all([
+      forgetSenderScript(
+        deps.redis,
+        {
+          sequence: lane.sequence,
+          lock: lane.lock,
+          conversation: deps.keys.ofSender(sender)[0]!,
+          others: [
+            ...deps.keys.ofSender(sender).slice(1),
+            ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
+          ],
+        },
+        { arrival },
+      ),
+      written,
+    ]);
     if (outcome === 'busy') return later();
     // They wrote again: their new lane stays, and so does its list, less the ended conversation.
     if (outcome === 'returned') await deps.redis.zrem(deps.keys.senderJobsOf(sender), messageSid);

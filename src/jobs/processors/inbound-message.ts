@@ -99,6 +99,8 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
         { jobId: `forget-${message.messageSid}`, delay: FORGET_AFTER_MS, removeOnComplete: true },
       );
     }
+    // The job's record goes as it completes (decision 0029): at debug level, the log keeps who handled it.
+    deps.logger.debug({ queue: QUEUE.inbound, jobId: job.id, outcome, pid: process.pid }, 'message handled');
     return { outcome };
   }
 }

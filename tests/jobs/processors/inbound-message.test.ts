@@ -1,11 +1,9 @@
-import { inboundJob } from '../inbound-sender';
-import { randomBytes } from 'node:crypto';
+import { receive as receiveMessage } from '../inbound-sender';
 import type { Job } from 'bullmq';
 import { texts } from '../../../src/conversation/texts';
 import * as lane from '../../../src/jobs/sender-lane';
 import { JOB, QUEUE } from '../../../src/jobs/queues';
 import { startWorkers, type WorkerHandle } from '../../../src/jobs/register';
-import { recordArrival } from '../../../src/jobs/sender-arrival';
 import { findUserByPhone } from '../../../src/repos/users';
 import { listPreferences } from '../../../src/repos/preferences';
 import { TwilioApiError } from '../../../src/twilio/gateway';
@@ -30,26 +28,8 @@ describe('inbound-message processor', () => {
     await t.close();
   });
 
-  /** What the webhook does: queue the message and number it in its sender's lane. */
-  async function receive(phone: string, body: string): Promise<string> {
-    const messageSid = `SM${randomBytes(16).toString('hex')}`;
-    await Promise.all([
-      t.deps.queues[QUEUE.inbound].add(
-        JOB.inboundMessage,
-        inboundJob(t.deps, {
-          messageSid,
-          from: `whatsapp:${phone}`,
-          to: t.deps.config.twilio.whatsappFrom,
-          body,
-          media: [],
-          receivedAt: new Date().toISOString(),
-        }),
-        { jobId: messageSid },
-      ),
-      recordArrival(t.deps.redis, t.deps.keys, { messageSid, phone }),
-    ]);
-    return messageSid;
-  }
+  /** What the webhook does: queue the message and number it in its sender's lane (its job stays once completed). */
+  const receive = (phone: string, body: string) => receiveMessage(t.deps, phone, body);
 
   function repliesTo(phone: string): string[] {
     return twilio.sent.filter((m) => m.to === `whatsapp:${phone}`).map((m) => m.body ?? `[template ${m.contentSid}]`);
@@ -198,7 +178,10 @@ describe('inbound-message processor', () => {
     const state = await t.redis.get(t.deps.keys.conversation(phone));
 
     // A redelivery of the same MessageSid under another job id: the lane knows it is done.
-    await t.deps.queues[QUEUE.inbound].add(JOB.inboundMessage, job.data, { jobId: `${sid}-again` });
+    await t.deps.queues[QUEUE.inbound].add(JOB.inboundMessage, job.data, {
+      jobId: `${sid}-again`,
+      removeOnComplete: false,
+    });
     await finished(`${sid}-again`);
 
     expect(repliesTo(phone)).toEqual([texts.welcome, texts.codeSent]);
