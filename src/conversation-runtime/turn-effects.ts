@@ -5,7 +5,9 @@
 // The turn holds its sender's lock, so nobody else writes the hash while it runs: once load() has
 // read it (alongside the snapshot, in the same round trip), reads are answered from memory and
 // only writes go to Redis. A first run's snapshot needs saving only before its first effect can
-// be seen, so it travels with the first write (a reply's send-attempt stamp) when it can.
+// be seen, so it travels with the first write (a reply's send-attempt stamp) when it can. A
+// reply's record is confirmed with the turn's next write (the next stamp, or the finish), so it
+// shares that write instead of costing a round trip of its own.
 import type { RedisClient } from '../redis';
 import type { RedisKeys } from '../jobs/redis-keys';
 import { recordEffectScript } from '../jobs/redis-scripts';
@@ -25,6 +27,8 @@ export type TurnEffects = {
   ledger(i: number): SendLedger;
   /** Counts an outage met by this turn; returns how many in a row. */
   countOutage(): Promise<number>;
+  /** Waits for the writes still to be confirmed; call it with the turn's last write. */
+  settle(): Promise<void>;
 };
 
 /** `loaded`: the hash as read already, with the take-turn script (src/jobs/sender-lane.ts openTurn). */
@@ -40,15 +44,24 @@ export function turnEffects(
   const ttl = keys.ttl.unfinishedMessage;
   let known: Map<string, string> | undefined;
   let unsavedSnapshot: string | undefined;
+  let unconfirmed: Array<Promise<unknown>> = [];
 
+  const settle = async () => {
+    const pending = unconfirmed;
+    unconfirmed = [];
+    await Promise.all(pending);
+  };
   const get = async (field: string) => (known ? known.get(field) : ((await redis.hget(key, field)) ?? undefined));
   const set = async (field: string, value: string) => {
     const snapshotJson = unsavedSnapshot;
-    await recordEffectScript(
-      redis,
-      { effects: key, snapshot: snapshotKey },
-      { field, value, ttlSeconds: ttl, snapshotJson },
-    );
+    await Promise.all([
+      recordEffectScript(
+        redis,
+        { effects: key, snapshot: snapshotKey },
+        { field, value, ttlSeconds: ttl, snapshotJson },
+      ),
+      settle(),
+    ]);
     if (unsavedSnapshot === snapshotJson) unsavedSnapshot = undefined;
     known?.set(field, value);
   };
@@ -75,6 +88,10 @@ export function turnEffects(
       },
       markAttempt: (at) => set(`${i}:attempt`, String(at)),
       recordSent: (sid) => set(String(i), sid),
+      confirmWithNextWrite: (written) => {
+        written.catch(() => undefined); // seen by settle(); a turn that stops before it must not crash
+        unconfirmed.push(written);
+      },
     }),
     async countOutage() {
       const [[, count]] = (await redis.multi().hincrby(key, 'outages', 1).expire(key, ttl).exec()) as [
@@ -82,5 +99,6 @@ export function turnEffects(
       ];
       return count;
     },
+    settle,
   };
 }

@@ -152,7 +152,8 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
         inMinute,
         opened: firstReads,
       });
-      const finished = await finish({ state, result: 'processed' });
+      // The turn's last record (its last reply's SID) goes in the same write as the finish.
+      const [finished] = await Promise.all([finish({ state, result: 'processed' }), effects.settle()]);
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');
       await promoteNext(finished.nextMessageSid);

@@ -22,6 +22,12 @@ export type SendLedger = {
   attemptStartedAt(): Promise<number | undefined>;
   markAttempt(at: number): Promise<void>;
   recordSent(sid: string): Promise<void>;
+  /**
+   * Takes the record of a send to confirm with the ledger's next write instead of waiting for it
+   * now; absent: the send waits. Redis applies one connection's commands in order, so nothing
+   * written after it lands without it.
+   */
+  confirmWithNextWrite?(written: Promise<unknown>): void;
 };
 
 export type SendOutcome =
@@ -71,9 +77,9 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
 }
 
 async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: string): Promise<void> {
-  // Bounded and expiring: only the recipient's latest sends matter to a recovering send.
-  await Promise.all([
+  const written = Promise.all([
     ledger.recordSent(sid),
+    // Bounded and expiring: only the recipient's latest sends matter to a recovering send.
     rememberSentScript(deps.redis, deps.keys.sentTo(to), {
       at: Date.now(),
       sid,
@@ -81,6 +87,8 @@ async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: strin
       ttlSeconds: deps.keys.ttl.sentTo,
     }),
   ]);
+  if (ledger.confirmWithNextWrite) ledger.confirmWithNextWrite(written);
+  else await written;
 }
 
 /**
