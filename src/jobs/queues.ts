@@ -156,6 +156,7 @@ export const forgetSenderSchema = z.object({
   /** That message's MessageSid: its own job record and every one listed before it are removed. */
   messageSid,
 });
+export type ForgetSenderJob = z.infer<typeof forgetSenderSchema>;
 
 /**
  * Sends a user's due claim updates in their turn (src/jobs/processors/deliver-claim-updates.ts).

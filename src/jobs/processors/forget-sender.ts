@@ -3,7 +3,9 @@
 // (a failed message, an apology: they hold the number and text sealed; a completed message's
 // record went as it completed, decision 0029) and each message's number and outcome (but the
 // ending message's, below), found through the sender's list of job ids: no scan of the queues.
-// Queued by the turn that ended it, a moment later, so that turn's own job is finished too.
+// The ending message's own job does it as soon as its turn is finished; what has to wait (a job
+// of theirs still running, a new turn holding their lane) or fails there is left to a
+// forget-sender job, which looks again until it is done.
 //
 // The ending message keeps its number and outcome until they expire (finished-message TTL): a
 // webhook Twilio retries after the erasure (its first answer lost, or a 503 in a Redis failover
@@ -11,10 +13,10 @@
 // message (tests/e2e/cluster-failover.test.ts saw that happen).
 //
 // If they wrote again meanwhile, that is a new conversation: its keys and jobs stay, and only the
-// finished job records of the ended one (queued up to its last message) are removed.
+// job records of the ended one (queued up to its last message) are removed.
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Deps } from '../../deps';
-import { forgetSenderSchema, QUEUE } from '../queues';
+import { forgetSenderSchema, QUEUE, type ForgetSenderJob } from '../queues';
 import { forgetSenderScript } from '../redis-scripts';
 
 const RETRY_MS = 1_000;
@@ -22,6 +24,8 @@ const RETRY_MS = 1_000;
 const isInbound = (jobId: string) => !jobId.endsWith('-apology');
 
 export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
+/** busy: a new turn holds the sender's lane; running: a job of theirs is still running. Look again later. */
+export type ForgetAttempt = { outcome: ForgetResult['outcome'] | 'busy' | 'running'; jobs: number };
 
 /**
  * Removes the sender's job records up to the message that ended the conversation: the ids in
@@ -30,6 +34,7 @@ export type ForgetResult = { outcome: 'forgotten' | 'returned'; jobs: number };
  * the others are MessageSids (the inbound queue), whose jobs are removed as they complete: only a
  * failed one, or one still running, is still there. The ending message stays listed, as the
  * bound of a later look, until the sender's keys go. running: a job is still active, look again.
+ * fromEndingJob: called by the ending message's own job, whose record goes as it completes.
  * written: the removal of the others' ids and message keys, sent but not yet confirmed, so the
  * caller's next command goes in the same write.
  */
@@ -37,6 +42,7 @@ async function removeJobsOf(
   deps: Deps,
   sender: string,
   endingSid: string,
+  fromEndingJob: boolean,
 ): Promise<{ removed: number; running: boolean; written: Promise<unknown> }> {
   const key = deps.keys.senderJobsOf(sender);
   const listed = await deps.redis.zrange(key, '0', '-1', 'WITHSCORES');
@@ -44,7 +50,9 @@ async function removeJobsOf(
   for (let i = 0; i < listed.length; i += 2) scores.set(listed[i]!, Number(listed[i + 1]));
   const listedAt = scores.get(endingSid);
   if (listedAt === undefined) return { removed: 0, running: false, written: Promise.resolve() }; // already forgotten
-  const ids = [...scores].filter(([, at]) => at <= listedAt).map(([id]) => id);
+  const ids = [...scores]
+    .filter(([id, at]) => at <= listedAt && !(fromEndingJob && id === endingSid))
+    .map(([id]) => id);
   const queueOf = (id: string) => deps.queues[isInbound(id) ? QUEUE.inbound : QUEUE.outbound];
   // Which records are still there, all in one round trip: most are gone already.
   const present = await Promise.all(ids.map((id) => deps.redis.exists(queueOf(id).toKey(id))));
@@ -74,43 +82,55 @@ async function removeJobsOf(
   return { removed, running, written: Promise.all(writes) };
 }
 
+/** Forgets the sender now, unless something of theirs is still running (then: look again later). */
+export async function forgetSender(
+  deps: Deps,
+  ended: ForgetSenderJob,
+  options: { fromEndingJob?: boolean } = {},
+): Promise<ForgetAttempt> {
+  const { sender, arrival, messageSid } = ended;
+  // The sender's jobs first: a job of the ended conversation still running keeps its lane.
+  const {
+    removed: jobs,
+    running,
+    written,
+  } = await removeJobsOf(deps, sender, messageSid, options.fromEndingJob ?? false);
+  if (running) {
+    await written;
+    return { outcome: 'running', jobs };
+  }
+  const lane = deps.keys.laneOf(sender);
+  const minute = Math.floor(Date.now() / 60_000);
+  const [outcome] = await Promise.all([
+    forgetSenderScript(
+      deps.redis,
+      {
+        sequence: lane.sequence,
+        lock: lane.lock,
+        conversation: deps.keys.ofSender(sender)[0]!,
+        others: [
+          ...deps.keys.ofSender(sender).slice(1),
+          ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
+        ],
+      },
+      { arrival },
+    ),
+    written,
+  ]);
+  // They wrote again: their new lane stays, and so does its list, less the ended conversation.
+  if (outcome === 'returned') await deps.redis.zrem(deps.keys.senderJobsOf(sender), messageSid);
+  return { outcome, jobs };
+}
+
 export function makeForgetSenderProcessor(deps: Deps) {
-  return async function forgetSender(job: Job, token?: string): Promise<ForgetResult> {
+  return async function forgetSenderJob(job: Job, token?: string): Promise<ForgetResult> {
     const parsed = forgetSenderSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('invalid forget-sender payload');
-    const { sender, arrival, messageSid } = parsed.data;
-    const later = async (): Promise<never> => {
+    const { outcome, jobs } = await forgetSender(deps, parsed.data);
+    if (outcome === 'busy' || outcome === 'running') {
       await job.moveToDelayed(Date.now() + RETRY_MS, token);
       throw new DelayedError();
-    };
-
-    // The sender's jobs first: the ending turn's own job must be finished before its lane goes.
-    const { removed: jobs, running, written } = await removeJobsOf(deps, sender, messageSid);
-    if (running) {
-      await written;
-      return later();
     }
-    const lane = deps.keys.laneOf(sender);
-    const minute = Math.floor(Date.now() / 60_000);
-    const [outcome] = await Promise.all([
-      forgetSenderScript(
-        deps.redis,
-        {
-          sequence: lane.sequence,
-          lock: lane.lock,
-          conversation: deps.keys.ofSender(sender)[0]!,
-          others: [
-            ...deps.keys.ofSender(sender).slice(1),
-            ...[minute - 2, minute - 1, minute].map((m) => deps.keys.senderMinuteOf(sender, m)),
-          ],
-        },
-        { arrival },
-      ),
-      written,
-    ]);
-    if (outcome === 'busy') return later();
-    // They wrote again: their new lane stays, and so does its list, less the ended conversation.
-    if (outcome === 'returned') await deps.redis.zrem(deps.keys.senderJobsOf(sender), messageSid);
     deps.logger.info({ queue: job.queueName, jobId: job.id, outcome, jobs }, 'forgot a sender');
     return { outcome, jobs };
   };

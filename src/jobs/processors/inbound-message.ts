@@ -12,6 +12,7 @@ import { sendOnce } from '../../outbound/send-once';
 import { extractTraceContext, SPAN_ATTR, SpanKind, withSpan, type Span } from '../../observability/tracing';
 import { phoneFromWhatsAppAddress } from '../../phone';
 import { makeLaneRunner, type LaneResult } from '../lane-runner';
+import { forgetSender } from './forget-sender';
 import { fromInboundJob, traceOfInboundJob } from '../inbound-job';
 import { jobSeal } from '../job-seal';
 import { toOutboundJob } from '../outbound-job';
@@ -19,7 +20,8 @@ import { JOB, QUEUE, type InboundMessage } from '../queues';
 
 export type InboundResult = { outcome: LaneResult };
 
-// Long enough for this job to be recorded as finished, so the erasure can remove it too.
+// An erasure that could not be done at once (a job of the sender still running, a new turn holding
+// their lane, Redis failing) is looked at again this much later, by a forget-sender job.
 const FORGET_AFTER_MS = 1_000;
 
 export function makeInboundMessageProcessor(deps: TurnDeps) {
@@ -90,14 +92,24 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
       },
       ({ turnId }) => apologise(deps, message, turnId),
     );
-    // The conversation ended for good (DELETE MY DATA, or NO before registering): once this
-    // job is finished, forget the sender in Redis too (src/jobs/processors/forget-sender.ts).
+    // The conversation ended for good (DELETE MY DATA, or NO before registering): forget the
+    // sender in Redis too, now if nothing of theirs is still running, else a moment later
+    // (src/jobs/processors/forget-sender.ts).
     if (endingArrival !== undefined) {
-      await deps.queues[QUEUE.senderErasure].add(
-        JOB.forgetSender,
-        { sender: deps.keys.senderId(phone), arrival: endingArrival, messageSid: message.messageSid },
-        { jobId: `forget-${message.messageSid}`, delay: FORGET_AFTER_MS, removeOnComplete: true },
-      );
+      const ended = { sender: deps.keys.senderId(phone), arrival: endingArrival, messageSid: message.messageSid };
+      const attempt = await forgetSender(deps, ended, { fromEndingJob: true }).catch((error: unknown) => {
+        deps.logger.warn({ jobId: job.id, err: (error as Error).message }, 'could not forget the sender at once');
+        return undefined;
+      });
+      if (attempt?.outcome === 'forgotten' || attempt?.outcome === 'returned') {
+        deps.logger.info({ queue: QUEUE.inbound, jobId: job.id, ...attempt }, 'forgot a sender');
+      } else {
+        await deps.queues[QUEUE.senderErasure].add(JOB.forgetSender, ended, {
+          jobId: `forget-${message.messageSid}`,
+          delay: FORGET_AFTER_MS,
+          removeOnComplete: true,
+        });
+      }
     }
     // The job's record goes as it completes (decision 0029): at debug level, the log keeps who handled it.
     deps.logger.debug({ queue: QUEUE.inbound, jobId: job.id, outcome, pid: process.pid }, 'message handled');
