@@ -86,7 +86,7 @@ function start(name, args, env, { ipc = false } = {}) {
  * once it sent its { url }, with ask(message) -> its answer's value, and close().
  */
 async function startHelper(script, env) {
-  const child = spawn(process.execPath, [path.join(__dirname, script)], {
+  const child = spawn(process.execPath, [...NODE_ARGS, path.join(__dirname, script)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -1,5 +1,6 @@
 // Forgetting a sender whose conversation ended: what stays and what goes, when it can be done at
 // once and when it has to wait (src/jobs/processors/forget-sender.ts).
+import type { Redis } from 'ioredis';
 import { JOB, QUEUE } from '../../../src/jobs/queues';
 import { forgetSender } from '../../../src/jobs/processors/forget-sender';
 import { toOutboundJob } from '../../../src/jobs/outbound-job';
@@ -27,7 +28,7 @@ describe('forgetting a sender', () => {
   }
   const ended = (sids: string[]) => ({ sender: t.deps.keys.senderId(PHONE), arrival: 3, messageSid: sids[2]! });
   const senderKeys = async () =>
-    (await scanPrefix(t.redis, t.prefix)).filter((key) => key.includes(`{${t.deps.keys.senderId(PHONE)}}`));
+    (await scanPrefix(t.redis as Redis, t.prefix)).filter((key) => key.includes(`{${t.deps.keys.senderId(PHONE)}}`));
 
   it("removes every kept job record and key of theirs but the ending message's number and outcome", async () => {
     const sids = await conversation();
@@ -79,6 +80,6 @@ describe('forgetting a sender', () => {
     expect((await forgetSender(t.deps, ended(sids))).outcome).toBe('returned');
 
     expect(await t.deps.queues[QUEUE.inbound].getJob(next)).toBeDefined();
-    expect(await t.redis.zrange(t.deps.keys.senderJobs(PHONE), 0, -1)).toEqual([next]);
+    expect(await t.redis.zrange(t.deps.keys.senderJobs(PHONE), '0', '-1')).toEqual([next]);
   });
 });
