@@ -6,11 +6,12 @@
 // read it (alongside the snapshot, in the same round trip), reads are answered from memory and
 // only writes go to Redis. A first run's snapshot needs saving only before its first effect can
 // be seen, so it travels with the first write (a reply's send-attempt stamp) when it can. A
-// reply's record is confirmed with the turn's next write (the next stamp, or the finish), so it
-// shares that write instead of costing a round trip of its own.
+// reply's SID goes with the turn's next write: before the next effect's, or with the finish
+// (src/jobs/sender-lane.ts finishTurn), which only needs it among the sender's recent SIDs as the
+// effects hash goes anyway. A crash before that write is what the send-attempt stamp covers.
 import type { RedisClient } from '../redis';
-import type { RedisKeys } from '../jobs/redis-keys';
-import { recordEffectScript } from '../jobs/redis-scripts';
+import { SENT_TO_LIMIT, type RedisKeys } from '../jobs/redis-keys';
+import { recordEffectScript, rememberSentScript } from '../jobs/redis-scripts';
 import type { SendLedger } from '../outbound/send-once';
 
 export type TurnEffects = {
@@ -27,8 +28,10 @@ export type TurnEffects = {
   ledger(i: number): SendLedger;
   /** Counts an outage met by this turn; returns how many in a row. */
   countOutage(): Promise<number>;
-  /** Waits for the writes still to be confirmed; call it with the turn's last write. */
-  settle(): Promise<void>;
+  /** The replies sent and not yet written, for the finish to remember; none are kept after. */
+  takeUnwrittenSends(): Array<{ at: number; sid: string }>;
+  /** Writes the replies sent and not yet written (before the turn stops without finishing). */
+  writeSends(): Promise<void>;
 };
 
 /** `loaded`: the hash as read already, with the take-turn script (src/jobs/sender-lane.ts openTurn). */
@@ -42,26 +45,28 @@ export function turnEffects(
   const key = keys.inboundEffects(phone, turnId);
   const snapshotKey = keys.inboundSnapshot(phone, turnId);
   const ttl = keys.ttl.unfinishedMessage;
+  const sentRecent = keys.sentTo(phone);
   let known: Map<string, string> | undefined;
   let unsavedSnapshot: string | undefined;
-  let unconfirmed: Array<Promise<unknown>> = [];
+  let unwritten: Array<{ field: string; at: number; sid: string }> = [];
 
-  const settle = async () => {
-    const pending = unconfirmed;
-    unconfirmed = [];
-    await Promise.all(pending);
+  const record = (field: string, value: string, snapshotJson: string | undefined) =>
+    recordEffectScript(redis, { effects: key, snapshot: snapshotKey }, { field, value, ttlSeconds: ttl, snapshotJson });
+  const takeUnwritten = () => {
+    const sends = unwritten;
+    unwritten = [];
+    return sends;
   };
+  // Sent in the order taken, ahead of what follows on the same connection.
+  const writeUnwritten = () =>
+    takeUnwritten().flatMap(({ field, at, sid }) => [
+      record(field, sid, undefined),
+      rememberSentScript(redis, sentRecent, { at, sid, keep: SENT_TO_LIMIT, ttlSeconds: keys.ttl.sentTo }),
+    ]);
   const get = async (field: string) => (known ? known.get(field) : ((await redis.hget(key, field)) ?? undefined));
   const set = async (field: string, value: string) => {
     const snapshotJson = unsavedSnapshot;
-    await Promise.all([
-      recordEffectScript(
-        redis,
-        { effects: key, snapshot: snapshotKey },
-        { field, value, ttlSeconds: ttl, snapshotJson },
-      ),
-      settle(),
-    ]);
+    await Promise.all([...writeUnwritten(), record(field, value, snapshotJson)]);
     if (unsavedSnapshot === snapshotJson) unsavedSnapshot = undefined;
     known?.set(field, value);
   };
@@ -87,10 +92,9 @@ export function turnEffects(
         return stamp === undefined ? undefined : Number(stamp);
       },
       markAttempt: (at) => set(`${i}:attempt`, String(at)),
-      recordSent: (sid) => set(String(i), sid),
-      confirmWithNextWrite: (written) => {
-        written.catch(() => undefined); // seen by settle(); a turn that stops before it must not crash
-        unconfirmed.push(written);
+      recordSent: async (sid) => {
+        unwritten.push({ field: String(i), at: Date.now(), sid });
+        known?.set(String(i), sid);
       },
     }),
     async countOutage() {
@@ -99,6 +103,9 @@ export function turnEffects(
       ];
       return count;
     },
-    settle,
+    takeUnwrittenSends: () => takeUnwritten().map(({ at, sid }) => ({ at, sid })),
+    async writeSends() {
+      await Promise.all(writeUnwritten());
+    },
   };
 }

@@ -152,13 +152,15 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
         inMinute,
         opened: firstReads,
       });
-      // The turn's last record (its last reply's SID) goes in the same write as the finish.
-      const [finished] = await Promise.all([finish({ state, result: 'processed' }), effects.settle()]);
+      // Its last replies' SIDs go with the finish.
+      const finished = await finish({ state, result: 'processed', sent: effects.takeUnwrittenSends() });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');
       await promoteNext(finished.nextMessageSid);
       return turn.kind === 'run' ? 'processed' : 'late';
     } catch (error) {
+      // What the turn sent is written before it stops, as it would have been with its next write.
+      await effects.writeSends().catch(() => undefined);
       if (!(error instanceof UnrecoverableError) && isDependencyOutage(error)) {
         // Not the message's fault: wait for the dependency without using up an attempt.
         const outages = await effects.countOutage().catch(() => 1);

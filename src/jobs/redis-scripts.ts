@@ -9,7 +9,7 @@ import type { RedisClient } from '../redis';
 
 export const SCRIPTS = {
   takeTurn: 'take-turn-6',
-  finishTurn: 'finish-turn-10',
+  finishTurn: 'finish-turn-11',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
   releaseLock: 'release-lock-1',
@@ -116,6 +116,7 @@ export async function finishTurnScript(
     effects: string;
     messageSequence: string;
     lastInbound: string;
+    sentRecent: string;
   },
   args: {
     arrival: number;
@@ -127,6 +128,10 @@ export async function finishTurnScript(
     senderTtlSeconds: number;
     receivedAtMs: number;
     windowSeconds: number;
+    /** Replies sent and not yet among the recipient's recent SIDs (remember-sent-1.lua). */
+    sent: ReadonlyArray<{ at: number; sid: string }>;
+    sentKeep: number;
+    sentTtlSeconds: number;
   },
 ): Promise<FinishTurnReply> {
   return (await run(
@@ -143,6 +148,7 @@ export async function finishTurnScript(
       keys.effects,
       keys.messageSequence,
       keys.lastInbound,
+      keys.sentRecent,
     ],
     [
       args.arrival,
@@ -154,6 +160,9 @@ export async function finishTurnScript(
       args.senderTtlSeconds,
       args.receivedAtMs,
       args.windowSeconds,
+      args.sentKeep,
+      args.sentTtlSeconds,
+      ...args.sent.flatMap(({ at, sid }) => [at, sid]),
     ],
   )) as FinishTurnReply;
 }

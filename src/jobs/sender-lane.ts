@@ -3,7 +3,7 @@
 // Every step that reads and moves the lane is one Redis script (./lua), so several worker
 // processes can share a lane safely. Design: docs/decisions/0016-one-turn-does-its-own-work.md.
 import type { RedisClient } from '../redis';
-import type { RedisKeys } from './redis-keys';
+import { SENT_TO_LIMIT, type RedisKeys } from './redis-keys';
 import {
   finishTurnScript,
   releaseLockScript,
@@ -108,11 +108,14 @@ export type TurnOutcome = {
   /** The conversation state to keep: a JSON string, null to delete it, undefined to leave it. */
   state: { key: string; json: string | null; ttlSeconds: number } | undefined;
   result: 'processed' | 'failed';
+  /** Replies the turn sent whose SIDs are not yet among the sender's recent ones (send-once.ts). */
+  sent?: ReadonlyArray<{ at: number; sid: string }>;
 };
 
 /**
  * Records the message as finished, saves the state and moves the lane on (when it was this
- * message's turn), forgets the turn's snapshot and effects, then releases the lock. Returns
+ * message's turn), forgets the turn's snapshot and effects, then releases the lock. The turn's
+ * replies not yet remembered among the sender's recent SIDs go in the same call. Returns
  * owned: false when the lock was no longer ours, and when the lane moved on to a message parked
  * in the delayed set waiting for this one, that message's MessageSid.
  */
@@ -138,6 +141,7 @@ export async function finishTurn(
       effects: keys.inboundEffects(message.phone, id),
       messageSequence: keys.messageSequence(message.phone, message.messageSid),
       lastInbound: keys.lastInbound(message.phone),
+      sentRecent: keys.sentTo(message.phone),
     },
     {
       arrival: message.arrival,
@@ -149,6 +153,9 @@ export async function finishTurn(
       senderTtlSeconds: keys.ttl.sender,
       receivedAtMs: message.receivedAtMs,
       windowSeconds: keys.ttl.whatsappWindow,
+      sent: outcome.sent ?? [],
+      sentKeep: SENT_TO_LIMIT,
+      sentTtlSeconds: keys.ttl.sentTo,
     },
   );
   if (result[0] !== 1) return { owned: result[0] === 0, advanced: false };

@@ -21,13 +21,11 @@ export type SendLedger = {
   sentSid(): Promise<string | undefined>;
   attemptStartedAt(): Promise<number | undefined>;
   markAttempt(at: number): Promise<void>;
-  recordSent(sid: string): Promise<void>;
   /**
-   * Takes the record of a send to confirm with the ledger's next write instead of waiting for it
-   * now; absent: the send waits. Redis applies one connection's commands in order, so nothing
-   * written after it lands without it.
+   * Records the SID, and remembers it among the recipient's latest sends (a recovering send must
+   * not claim it). A turn's ledger writes both with the turn's next write (src/conversation-runtime/turn-effects.ts).
    */
-  confirmWithNextWrite?(written: Promise<unknown>): void;
+  recordSent(sid: string, to: string): Promise<void>;
 };
 
 export type SendOutcome =
@@ -51,7 +49,7 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
   if (earlierAttempt !== undefined) {
     const sid = await sentBefore(deps, message, earlierAttempt);
     if (sid !== undefined) {
-      await record(deps, ledger, message.to, sid);
+      await ledger.recordSent(sid, message.to);
       return { sid, recovered: true };
     }
   }
@@ -64,7 +62,7 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
       ...message,
       statusCallback: message.statusCallback ?? `${deps.config.publicBaseUrl}/webhooks/twilio/status`,
     });
-    await record(deps, ledger, message.to, sent.sid);
+    await ledger.recordSent(sent.sid, message.to);
     return { sid: sent.sid };
   } catch (error) {
     if (error instanceof TwilioApiError) {
@@ -76,19 +74,14 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
   }
 }
 
-async function record(deps: SendDeps, ledger: SendLedger, to: string, sid: string): Promise<void> {
-  const written = Promise.all([
-    ledger.recordSent(sid),
-    // Bounded and expiring: only the recipient's latest sends matter to a recovering send.
-    rememberSentScript(deps.redis, deps.keys.sentTo(to), {
-      at: Date.now(),
-      sid,
-      keep: SENT_TO_LIMIT,
-      ttlSeconds: deps.keys.ttl.sentTo,
-    }),
-  ]);
-  if (ledger.confirmWithNextWrite) ledger.confirmWithNextWrite(written);
-  else await written;
+/** Adds a sent SID to the recipient's latest sends: bounded and expiring, as only those matter to a recovering send. */
+export function rememberSent(deps: Pick<Deps, 'redis' | 'keys'>, to: string, sid: string): Promise<void> {
+  return rememberSentScript(deps.redis, deps.keys.sentTo(to), {
+    at: Date.now(),
+    sid,
+    keep: SENT_TO_LIMIT,
+    ttlSeconds: deps.keys.ttl.sentTo,
+  });
 }
 
 /**
@@ -126,6 +119,7 @@ export function keyedLedger(deps: Pick<Deps, 'redis' | 'keys'>, idempotencyKey: 
       return stamp === null ? undefined : Number(stamp);
     },
     markAttempt: async (at) => void (await deps.redis.set(attemptKey, String(at), 'EX', ttl)),
-    recordSent: async (sid) => void (await deps.redis.set(sentKey, sid, 'EX', ttl)),
+    recordSent: async (sid, to) =>
+      void (await Promise.all([deps.redis.set(sentKey, sid, 'EX', ttl), rememberSent(deps, to, sid)])),
   };
 }

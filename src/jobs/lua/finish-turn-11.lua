@@ -3,12 +3,20 @@
 -- A rerun after a crash either sees the message done or finds everything as it was before it.
 -- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] sender-arrivals,
 -- KEYS[5] conversation, KEYS[6] sender-seq, KEYS[7] inbound-snapshot, KEYS[8] inbound-effects,
--- KEYS[9] message-seq, KEYS[10] last-inbound
+-- KEYS[9] message-seq, KEYS[10] last-inbound, KEYS[11] sent-recent
 -- ARGV[1] arrival, ARGV[2] lock token, ARGV[3] state json ('' deletes it, '-' keeps it),
 -- ARGV[4] state ttl (s), ARGV[5] outcome, ARGV[6] outcome ttl (s), ARGV[7] sender ttl (s),
--- ARGV[8] when the message was received (ms), ARGV[9] WhatsApp's customer-service window (s)
+-- ARGV[8] when the message was received (ms), ARGV[9] WhatsApp's customer-service window (s),
+-- ARGV[10] how many recent SIDs to keep, ARGV[11] their ttl (s), then time (ms) and Message SID
+-- of each reply the turn sent and has not remembered yet (src/jobs/lua/remember-sent-1.lua)
 -- Returns {-1} when the lock was not ours, {0} when the lane did not move, {1} when it moved on,
 -- and {1, sid} when it moved on to a message parked waiting for its turn, to be woken now.
+-- The replies were sent whoever holds the lock now: a recovering send must not claim them.
+if #ARGV > 11 then
+  for i = 12, #ARGV, 2 do redis.call('ZADD', KEYS[11], ARGV[i], ARGV[i + 1]) end
+  redis.call('ZREMRANGEBYRANK', KEYS[11], 0, -tonumber(ARGV[10]) - 1)
+  redis.call('EXPIRE', KEYS[11], ARGV[11])
+end
 if redis.call('GET', KEYS[2]) ~= ARGV[2] then return {-1} end
 if ARGV[3] == '' then
   redis.call('DEL', KEYS[5])
