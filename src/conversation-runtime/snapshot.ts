@@ -15,13 +15,13 @@ export async function snapshotFor(
   phone: string,
   turnId: string,
   effects: TurnEffects,
-  opened?: Promise<OpenedTurn>,
+  opened?: OpenedTurn,
 ): Promise<ConversationSnapshot> {
   const key = deps.keys.inboundSnapshot(phone, turnId);
   // Both read with the take-turn script when they could be, else in one round trip here: the
   // state is only needed on a turn's first run.
   const [stored, state] = opened
-    ? await opened.then((reads) => [reads.snapshot, parseState(reads.state)] as const)
+    ? [opened.snapshot, parseState(opened.state)]
     : await Promise.all([deps.redis.get(key), loadState(deps.redis, deps.keys, phone)]);
   if (stored !== null) {
     const parsed = JSON.parse(stored) as ConversationSnapshot;

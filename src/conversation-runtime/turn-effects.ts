@@ -34,13 +34,13 @@ export type TurnEffects = {
   writeSends(): Promise<void>;
 };
 
-/** `loaded`: the hash as read already, with the take-turn script (src/jobs/sender-lane.ts openTurn). */
+/** `loaded`: the hash as read already, by the take-turn script (src/jobs/sender-lane.ts takeTurn). */
 export function turnEffects(
   redis: RedisClient,
   keys: RedisKeys,
   phone: string,
   turnId: string,
-  loaded?: Promise<Record<string, string>>,
+  loaded?: Record<string, string>,
 ): TurnEffects {
   const key = keys.inboundEffects(phone, turnId);
   const snapshotKey = keys.inboundSnapshot(phone, turnId);
@@ -72,7 +72,7 @@ export function turnEffects(
   };
   return {
     async load() {
-      known = new Map(Object.entries(await (loaded ?? redis.hgetall(key))));
+      known = new Map(Object.entries(loaded ?? (await redis.hgetall(key))));
     },
     keepSnapshot(json) {
       unsavedSnapshot = json;

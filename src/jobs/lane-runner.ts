@@ -14,7 +14,6 @@ import {
   finishTurn,
   gapAge,
   messageSidOfArrival,
-  openTurn,
   releaseLock,
   renewLock,
   skipArrival,
@@ -47,8 +46,8 @@ export type Turn = {
   effects: TurnEffects;
   /** How many of the sender's messages of the same minute took their turn, this one included (0 on a rerun). */
   inMinute: number;
-  /** The turn's first reads, made with the take-turn script; absent when they do not apply (a rerun). */
-  opened: Promise<OpenedTurn> | undefined;
+  /** The turn's first reads, made by the take-turn script; absent when they do not apply (a rerun). */
+  opened: OpenedTurn | undefined;
 };
 /** The work done in the lane; returns the conversation state to save with the lane's move. */
 export type LaneWork = (turn: Turn) => Promise<TurnOutcome['state']>;
@@ -108,12 +107,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
     const lockToken = randomUUID();
     const timed = { ...message, receivedAtMs: job.timestamp };
-    const taking = takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
-    const opened = openTurn(deps.redis, deps.keys, message.phone, message.messageSid);
-    opened.catch(() => undefined); // unused unless the turn runs; its failure then shows there
-    let turn = await taking;
-    // Read before the lock was ours when the message had to be numbered first: read again.
-    const firstReads = turn.kind === 'run' || turn.kind === 'late' ? opened : undefined;
+    let turn = await takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
     if (turn.kind === 'unnumbered') {
       if (Date.now() - job.timestamp < ARRIVAL_GRACE_MS) return later(job, token);
       const arrival = await recordArrival(deps.redis, deps.keys, message);
@@ -133,9 +127,8 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
 
     const generation = turn.kind === 'rerun' ? turn.generation : 0;
     const id = turnId(lane.messageSid, generation);
-    const loadedEffects = firstReads?.then((reads) => reads.effects);
-    loadedEffects?.catch(() => undefined); // a turn that never loads its effects must not crash on it
-    const effects = turnEffects(deps.redis, deps.keys, lane.phone, id, loadedEffects);
+    const firstReads = turn.kind === 'rerun' ? undefined : turn.opened;
+    const effects = turnEffects(deps.redis, deps.keys, lane.phone, id, firstReads?.effects);
     const finish = (outcome: TurnOutcome) =>
       finishTurn(deps.redis, deps.keys, { ...lane, generation, receivedAtMs: job.timestamp }, lockToken, outcome);
 

@@ -8,7 +8,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { RedisClient } from '../redis';
 
 export const SCRIPTS = {
-  takeTurn: 'take-turn-6',
+  takeTurn: 'take-turn-9',
   finishTurn: 'finish-turn-11',
   skipArrival: 'skip-arrival-4',
   renewLock: 'renew-lock-1',
@@ -85,17 +85,47 @@ export class CrossSlotError extends Error {
   }
 }
 
-export type TakeTurnReply = [kind: string, next: number, generation: number, arrival: number, inMinute: number];
+/** On run and late, also the state, the first run's snapshot and its effects (field, value, ...). */
+export type TakeTurnReply = [
+  kind: string,
+  next: number,
+  generation: number,
+  arrival: number,
+  inMinute: number,
+  state?: string | null,
+  snapshot?: string | null,
+  effects?: string[],
+];
 
 export async function takeTurnScript(
   redis: RedisClient,
-  keys: { next: string; lock: string; done: string; messageSequence: string; arrivals: string; minute: string },
+  keys: {
+    next: string;
+    lock: string;
+    done: string;
+    messageSequence: string;
+    arrivals: string;
+    minute: string;
+    conversation: string;
+    snapshot: string;
+    effects: string;
+  },
   args: { token: string; lockTtlMs: number; messageSid: string; minuteTtlSeconds: number },
 ): Promise<TakeTurnReply> {
   return (await run(
     redis,
     'takeTurn',
-    [keys.next, keys.lock, keys.done, keys.messageSequence, keys.arrivals, keys.minute],
+    [
+      keys.next,
+      keys.lock,
+      keys.done,
+      keys.messageSequence,
+      keys.arrivals,
+      keys.minute,
+      keys.conversation,
+      keys.snapshot,
+      keys.effects,
+    ],
     [args.token, args.lockTtlMs, args.messageSid, args.minuteTtlSeconds],
   )) as TakeTurnReply;
 }

@@ -13,8 +13,8 @@ import {
 } from './redis-scripts';
 
 export type Turn =
-  /** This message is the next one due and the sender's lock is held: process it. */
-  | { kind: 'run'; arrival: number; inMinute: number }
+  /** This message is the next one due and the sender's lock is held: process it from `opened`. */
+  | { kind: 'run'; arrival: number; inMinute: number; opened: OpenedTurn }
   /** An earlier message of the sender is still due (`next`): come back later. */
   | { kind: 'wait'; next: number }
   /** It is this message's turn, but another run holds the sender's lock. */
@@ -24,7 +24,7 @@ export type Turn =
   /** No arrival number yet: the webhook's numbering may still be on its way. */
   | { kind: 'unnumbered' }
   /** Behind the lane yet never finished (its gap was skipped): process it now, lock held. */
-  | { kind: 'late'; next: number; arrival: number; inMinute: number }
+  | { kind: 'late'; next: number; arrival: number; inMinute: number; opened: OpenedTurn }
   /** It failed for good and was retried (Bull Board): process it again as `generation`, lock held. */
   | { kind: 'rerun'; generation: number; arrival: number };
 
@@ -38,7 +38,9 @@ const MINUTE_TTL_SECONDS = 120;
 /**
  * Asks whether the message may be processed now, by the arrival number recorded for it; on
  * run/late/rerun the sender's lock is taken with `token`. On run and late, `inMinute` counts the
- * sender's messages received in the same minute (by `receivedAtMs`) that have taken their turn.
+ * sender's messages received in the same minute (by `receivedAtMs`) that have taken their turn,
+ * and `opened` is what the turn's first run starts from, read by the same script once the lock
+ * was taken: the turn needs no round trip of its own for it.
  */
 export async function takeTurn(
   redis: RedisClient,
@@ -48,7 +50,8 @@ export async function takeTurn(
   lockTtlMs: number,
 ): Promise<Turn> {
   const minute = Math.floor((message.receivedAtMs ?? Date.now()) / 60_000);
-  const [kind, next, generation, arrival, inMinute] = await takeTurnScript(
+  const firstRun = turnId(message.messageSid, 0);
+  const [kind, next, generation, arrival, inMinute, state, snapshot, effects] = await takeTurnScript(
     redis,
     {
       next: keys.senderNext(message.phone),
@@ -57,12 +60,20 @@ export async function takeTurn(
       messageSequence: keys.messageSequence(message.phone, message.messageSid),
       arrivals: keys.senderArrivals(message.phone),
       minute: keys.senderMinute(message.phone, minute),
+      conversation: keys.conversation(message.phone),
+      snapshot: keys.inboundSnapshot(message.phone, firstRun),
+      effects: keys.inboundEffects(message.phone, firstRun),
     },
     { token, lockTtlMs, messageSid: message.messageSid, minuteTtlSeconds: MINUTE_TTL_SECONDS },
   );
+  const opened = (): OpenedTurn => ({
+    state: state ?? null,
+    snapshot: snapshot ?? null,
+    effects: fieldsOf(effects ?? []),
+  });
   switch (kind) {
     case 'run':
-      return { kind: 'run', arrival, inMinute };
+      return { kind: 'run', arrival, inMinute, opened: opened() };
     case 'done':
       return { kind: 'done' };
     case 'unnumbered':
@@ -74,27 +85,19 @@ export async function takeTurn(
     case 'rerun':
       return { kind: 'rerun', generation, arrival };
     default:
-      return { kind: 'late', next, arrival, inMinute };
+      return { kind: 'late', next, arrival, inMinute, opened: opened() };
   }
+}
+
+/** A hash as HGETALL's list (field, value, ...) gives it inside a script. */
+function fieldsOf(list: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i < list.length; i += 2) fields[list[i]!] = list[i + 1]!;
+  return fields;
 }
 
 /** What a first run of a turn reads before anything else: the state, its snapshot and effects so far. */
 export type OpenedTurn = { state: string | null; snapshot: string | null; effects: Record<string, string> };
-
-/**
- * Reads what a first run of the message's turn starts from. Called in the same tick as takeTurn,
- * its reads go in the same write, right after the take-turn script on the same connection (one
- * slot, one node): when the turn runs as generation 0 they saw the lane as the lock holder sees
- * it, and the turn needs no round trip of its own for them.
- */
-export function openTurn(redis: RedisClient, keys: RedisKeys, phone: string, messageSid: string): Promise<OpenedTurn> {
-  const id = turnId(messageSid, 0);
-  return Promise.all([
-    redis.get(keys.conversation(phone)),
-    redis.get(keys.inboundSnapshot(phone, id)),
-    redis.hgetall(keys.inboundEffects(phone, id)),
-  ]).then(([state, snapshot, effects]) => ({ state, snapshot, effects }));
-}
 
 /**
  * Names one run of a message: its MessageSid, or with the generation of an operator's rerun, so

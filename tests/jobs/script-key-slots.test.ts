@@ -92,6 +92,9 @@ test('a script given keys of two slots is refused before anything reaches Redis'
         messageSequence: keys.messageSequence(ALICE, sid(1)),
         arrivals: keys.senderArrivals(ALICE),
         minute: keys.senderMinute(ALICE, 1),
+        conversation: keys.conversation(ALICE),
+        snapshot: keys.inboundSnapshot(ALICE, sid(1)),
+        effects: keys.inboundEffects(ALICE, sid(1)),
       },
       { token: 't', lockTtlMs: 1000, messageSid: sid(1), minuteTtlSeconds: 60 },
     ),
@@ -121,7 +124,7 @@ test('each script, called as the service calls it, runs on a cluster with keys o
     keys,
     { phone: ALICE, messageSid: sid(1), arrival: 1, generation: 0, receivedAtMs: Date.now() },
     'token-a',
-    { state: undefined, result: 'processed' },
+    { state: undefined, result: 'processed', sent: [{ at: Date.now(), sid: sid(9) }] },
   );
   expect(finished.owned).toBe(true);
   expect(await skipArrival(cluster, keys, ALICE, 2)).toBe(true);

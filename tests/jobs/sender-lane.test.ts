@@ -8,6 +8,8 @@ import { deletePrefix, makeTestRedis, testPrefix } from '../support/redis';
 const PHONE = '+447700900301';
 const sid = (n: number) => `SM${String(n).padStart(32, '0')}`;
 const LOCK_MS = 10_000;
+// What a turn starts from when the sender has no state and the message was never tried.
+const FRESH = { state: null, snapshot: null, effects: {} };
 // Every message received in one minute, so the flood count is the same whenever the test runs.
 const MINUTE = Math.floor(Date.now() / 60_000) * 60_000;
 
@@ -43,9 +45,24 @@ describe('a sender lane in Redis', () => {
   it('says a message has no number until its arrival is recorded, then gives its turn', async () => {
     expect(await take(1, 'a')).toEqual({ kind: 'unnumbered' });
     await arrive(1);
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1, opened: FRESH });
     expect(await finish(1, 'a')).toEqual({ owned: true, advanced: true });
     expect(await take(1, 'b')).toEqual({ kind: 'done' });
+  });
+
+  it("hands the turn what it starts from: the state, and a crashed first run's snapshot and effects", async () => {
+    await arrive(1);
+    await redis.set(keys().conversation(PHONE), '{"step":"menu"}');
+    await redis.set(keys().inboundSnapshot(PHONE, sid(1)), '{"state":{"step":"menu"}}');
+    await redis.hset(keys().inboundEffects(PHONE, sid(1)), '0:attempt', '1700000000000');
+    expect(await take(1, 'a')).toMatchObject({
+      kind: 'run',
+      opened: {
+        state: '{"step":"menu"}',
+        snapshot: '{"state":{"step":"menu"}}',
+        effects: { '0:attempt': '1700000000000' },
+      },
+    });
   });
 
   it('names the next message on finishing only when it was parked waiting for this one', async () => {
@@ -53,17 +70,17 @@ describe('a sender lane in Redis', () => {
     await arrive(2);
     await arrive(3);
     expect(await take(2, 'b')).toEqual({ kind: 'wait', next: 1 });
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1, opened: FRESH });
     expect(await finish(1, 'a')).toEqual({ owned: true, advanced: true, nextMessageSid: sid(2) });
 
     // Message 3 never had to wait: nothing to wake when 2 finishes.
-    expect(await take(2, 'b')).toEqual({ kind: 'run', arrival: 2, inMinute: 2 });
+    expect(await take(2, 'b')).toEqual({ kind: 'run', arrival: 2, inMinute: 2, opened: FRESH });
     expect(await finish(2, 'b')).toEqual({ owned: true, advanced: true });
   });
 
   it('does not finish a turn whose lock another run holds', async () => {
     await arrive(1);
-    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1 });
+    expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1, opened: FRESH });
     expect(await take(1, 'b')).toEqual({ kind: 'busy', next: 1 });
     expect(await finish(1, 'b')).toEqual({ owned: false, advanced: false });
   });

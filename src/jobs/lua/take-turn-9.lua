@@ -1,11 +1,15 @@
 -- May this message of a sender run now? Takes the sender's lock when it may.
 -- KEYS[1] sender-next, KEYS[2] sender-lock, KEYS[3] inbound-done, KEYS[4] message-seq,
--- KEYS[5] sender-arrivals, KEYS[6] sender-minute (the sender's messages in one minute)
+-- KEYS[5] sender-arrivals, KEYS[6] sender-minute (the sender's messages in one minute),
+-- KEYS[7] conversation, KEYS[8] inbound-snapshot and KEYS[9] inbound-effects of the message's
+-- first run (generation 0)
 -- ARGV[1] lock token, ARGV[2] lock ttl (ms), ARGV[3] MessageSid, ARGV[4] sender-minute ttl (s)
 -- Returns {kind, next, generation, arrival, inMinute}: kind is run, wait, busy, done, late,
 -- rerun, or unnumbered when the message has no arrival number yet (the webhook's may still be on
 -- its way). inMinute, for run and late, is how many of the sender's messages of that minute have
 -- taken their turn, this one included: a set of MessageSids, so a retried turn counts once.
+-- Run and late, which hold the lock now, also return what the turn starts from: the state, the
+-- snapshot (false when none) and the effects so far (HGETALL's list).
 local done = redis.call('GET', KEYS[3])
 if done == 'processed' then return {'done', 0, 0, 0, 0} end
 local arrival = redis.call('GET', KEYS[4])
@@ -34,5 +38,6 @@ redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 redis.call('SADD', KEYS[6], ARGV[3])
 redis.call('EXPIRE', KEYS[6], ARGV[4])
 local inMinute = redis.call('SCARD', KEYS[6])
-if n == next then return {'run', next, 0, n, inMinute} end
-return {'late', next, 0, n, inMinute}
+local kind = 'late'
+if n == next then kind = 'run' end
+return {kind, next, 0, n, inMinute, redis.call('GET', KEYS[7]), redis.call('GET', KEYS[8]), redis.call('HGETALL', KEYS[9])}
