@@ -1,5 +1,5 @@
 // The service's Redis scripts: one .lua file each under ./lua, named with its key count as BullMQ
-// names its own (take-turn-6.lua: six keys; record-arrivals-5n.lua: five per message). Read once
+// names its own (take-turn-9.lua: nine keys; record-arrivals-5n.lua: five per message). Read once
 // at start and called only through the typed wrappers below.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -192,7 +192,7 @@ async function readLane(deps: OpsDeps, senderId: string): Promise<PassengerRepor
   return {
     next: toNumber(next),
     sequence: toNumber(sequence),
-    // Numbered fields are arrivals; "parked:<n>" marks one set aside (src/jobs/lua/take-turn-6.lua).
+    // Numbered fields are arrivals; "parked:<n>" marks one set aside (src/jobs/lua/take-turn-9.lua).
     pendingArrivals: arrivals
       .filter((field) => /^[0-9]+$/.test(field))
       .map(Number)
