@@ -119,7 +119,12 @@ export function keyedLedger(deps: Pick<Deps, 'redis' | 'keys'>, idempotencyKey: 
       return stamp === null ? undefined : Number(stamp);
     },
     markAttempt: async (at) => void (await deps.redis.set(attemptKey, String(at), 'EX', ttl)),
-    recordSent: async (sid, to) =>
-      void (await Promise.all([deps.redis.set(sentKey, sid, 'EX', ttl), rememberSent(deps, to, sid)])),
+    recordSent: async (sid, to) => {
+      // One after the other: the two keys may live on two shards of a cluster, and a SID
+      // remembered as taken but not recorded (the worker killed in between) would be neither found
+      // by a rerun's ledger nor claimed by its recovery: it would be sent again.
+      await deps.redis.set(sentKey, sid, 'EX', ttl);
+      await rememberSent(deps, to, sid);
+    },
   };
 }

@@ -68,6 +68,27 @@ describe('send-message processor', () => {
     expect(await process(job)).toEqual({ sid: accepted.sid, duplicate: true });
   });
 
+  it('a send whose SID was not recorded (the write failed, or the worker died) is found, not sent again, by its rerun', async () => {
+    const to = 'whatsapp:+447700900123';
+    const job = await add({ to, body: 'Hello', idempotencyKey: 'k7' }, 'k7');
+    // Twilio accepts the message; recording its SID fails. On a cluster the recipient's recent
+    // SIDs live on another shard: had they taken it regardless, the rerun would send it again.
+    const set = t.redis.set.bind(t.redis);
+    jest
+      .spyOn(t.redis, 'set')
+      .mockImplementation(((key: string, ...rest: unknown[]) =>
+        key === t.deps.keys.sentMessage('k7')
+          ? Promise.reject(new Error('connection lost'))
+          : (set as (...args: unknown[]) => Promise<unknown>)(key, ...rest)) as typeof t.redis.set);
+    const process = makeSendMessageProcessor(sendDeps());
+    await expect(process(job)).rejects.toThrow('connection lost');
+    jest.restoreAllMocks();
+    expect(twilio.sent).toHaveLength(1);
+
+    expect(await process(job)).toEqual({ sid: expect.any(String), recovered: true });
+    expect(twilio.sent).toHaveLength(1);
+  });
+
   it('a rerun whose earlier attempt never reached Twilio sends', async () => {
     const to = 'whatsapp:+447700900123';
     const job = await add({ to, body: 'Hello', idempotencyKey: 'k6' }, 'k6');
