@@ -10,17 +10,19 @@ import type { Journey } from '../../src/repos/journeys';
 import { upsertPreference } from '../../src/repos/preferences';
 import { createUser, markUserVerified } from '../../src/repos/users';
 import { eventually } from '../support/eventually';
+import { REDIS_MODES } from '../support/redis-modes';
 import { startStack, type Stack } from './stack';
 
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const STREAM = `test-events-${randomUUID()}`;
 
-describe('claim events through the worker processes', () => {
+describe.each(REDIS_MODES)('claim events through the worker processes (%s Redis)', (mode) => {
   let stack: Stack;
   let numbers = 0;
 
   beforeAll(async () => {
     stack = await startStack({
+      redis: mode,
       workers: 2,
       env: {
         INBOUND_EVENTS_STREAM: STREAM,
