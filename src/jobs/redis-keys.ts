@@ -114,6 +114,8 @@ export function redisKeys(
       ofId('message-seq', id, messageSid),
       ofId('inbound-done', id, messageSid),
     ],
+    /** The arrival number of one message of the sender named by `id`. */
+    messageSequenceOf: (id: string, messageSid: string) => ofId('message-seq', id, messageSid),
     /** A sender's lane keys by the sender's id (for a job that knows only the id). */
     laneOf: (id: string) => ({
       next: ofId('sender-next', id),

@@ -40,19 +40,22 @@ export type ForgetAttempt = { outcome: ForgetResult['outcome'] | 'busy' | 'runni
  */
 async function removeJobsOf(
   deps: Deps,
-  sender: string,
-  endingSid: string,
+  ended: ForgetSenderJob,
   fromEndingJob: boolean,
 ): Promise<{ removed: number; running: boolean; written: Promise<unknown> }> {
+  const { sender, messageSid: endingSid } = ended;
   const key = deps.keys.senderJobsOf(sender);
   const listed = await deps.redis.zrange(key, '0', '-1', 'WITHSCORES');
   const scores = new Map<string, number>();
   for (let i = 0; i < listed.length; i += 2) scores.set(listed[i]!, Number(listed[i + 1]));
   const listedAt = scores.get(endingSid);
   if (listedAt === undefined) return { removed: 0, running: false, written: Promise.resolve() }; // already forgotten
-  const ids = [...scores]
-    .filter(([id, at]) => at <= listedAt && !(fromEndingJob && id === endingSid))
-    .map(([id]) => id);
+  const ids = await notLater(
+    deps,
+    ended,
+    [...scores].filter(([id, at]) => at <= listedAt && !(fromEndingJob && id === endingSid)),
+    listedAt,
+  );
   const queueOf = (id: string) => deps.queues[isInbound(id) ? QUEUE.inbound : QUEUE.outbound];
   // Which records are still there, all in one round trip: most are gone already.
   const present = await Promise.all(ids.map((id) => deps.redis.exists(queueOf(id).toKey(id))));
@@ -82,6 +85,23 @@ async function removeJobsOf(
   return { removed, running, written: Promise.all(writes) };
 }
 
+/**
+ * The listed ids less any message of a new conversation listed in the same millisecond as the
+ * ending one (a burst): its arrival number, later than the ending message's, tells. Only such
+ * ties are looked up, so this usually costs nothing.
+ */
+async function notLater(
+  deps: Deps,
+  ended: ForgetSenderJob,
+  listed: Array<[id: string, at: number]>,
+  listedAt: number,
+): Promise<string[]> {
+  const tied = listed.filter(([id, at]) => at === listedAt && id !== ended.messageSid && isInbound(id));
+  const numbers = await Promise.all(tied.map(([id]) => deps.redis.get(deps.keys.messageSequenceOf(ended.sender, id))));
+  const later = new Set(tied.filter((_, i) => Number(numbers[i] ?? 0) > ended.arrival).map(([id]) => id));
+  return listed.map(([id]) => id).filter((id) => !later.has(id));
+}
+
 /** Forgets the sender now, unless something of theirs is still running (then: look again later). */
 export async function forgetSender(
   deps: Deps,
@@ -90,11 +110,7 @@ export async function forgetSender(
 ): Promise<ForgetAttempt> {
   const { sender, arrival, messageSid } = ended;
   // The sender's jobs first: a job of the ended conversation still running keeps its lane.
-  const {
-    removed: jobs,
-    running,
-    written,
-  } = await removeJobsOf(deps, sender, messageSid, options.fromEndingJob ?? false);
+  const { removed: jobs, running, written } = await removeJobsOf(deps, ended, options.fromEndingJob ?? false);
   if (running) {
     await written;
     return { outcome: 'running', jobs };
