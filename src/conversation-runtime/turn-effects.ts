@@ -45,6 +45,7 @@ export function turnEffects(
   const key = keys.inboundEffects(phone, turnId);
   const snapshotKey = keys.inboundSnapshot(phone, turnId);
   const ttl = keys.ttl.unfinishedMessage;
+  // A turn's replies go to its sender: the recent SIDs they join are the sender's.
   const sentRecent = keys.sentTo(phone);
   let known: Map<string, string> | undefined;
   let unsavedSnapshot: string | undefined;
