@@ -10,9 +10,9 @@
 // (src/jobs/sender-lane.ts finishTurn), which only needs it among the sender's recent SIDs as the
 // effects hash goes anyway. A crash before that write is what the send-attempt stamp covers.
 import type { RedisClient } from '../redis';
-import { SENT_TO_LIMIT, type RedisKeys } from '../jobs/redis-keys';
-import { recordEffectScript, rememberSentScript } from '../jobs/redis-scripts';
-import type { SendLedger } from '../outbound/send-once';
+import type { RedisKeys } from '../jobs/redis-keys';
+import { recordEffectScript } from '../jobs/redis-scripts';
+import { rememberSent, type SendLedger } from '../outbound/send-once';
 
 export type TurnEffects = {
   /** Reads what earlier runs of this turn recorded; later reads need no round trip. */
@@ -45,8 +45,6 @@ export function turnEffects(
   const key = keys.inboundEffects(phone, turnId);
   const snapshotKey = keys.inboundSnapshot(phone, turnId);
   const ttl = keys.ttl.unfinishedMessage;
-  // A turn's replies go to its sender: the recent SIDs they join are the sender's.
-  const sentRecent = keys.sentTo(phone);
   let known: Map<string, string> | undefined;
   let unsavedSnapshot: string | undefined;
   let unwritten: Array<{ field: string; at: number; sid: string }> = [];
@@ -62,7 +60,8 @@ export function turnEffects(
   const writeUnwritten = () =>
     takeUnwritten().flatMap(({ field, at, sid }) => [
       record(field, sid, undefined),
-      rememberSentScript(redis, sentRecent, { at, sid, keep: SENT_TO_LIMIT, ttlSeconds: keys.ttl.sentTo }),
+      // A turn's replies go to its sender: the recent SIDs they join are the sender's.
+      rememberSent({ redis, keys }, phone, sid, at),
     ]);
   const get = async (field: string) => (known ? known.get(field) : ((await redis.hget(key, field)) ?? undefined));
   const set = async (field: string, value: string) => {

@@ -80,6 +80,8 @@ export function redisKeys(
   const ofId = (kind: string, id: string, ...rest: Array<string | number>) =>
     [`${prefix}:${kind}:{${id}}`, ...rest].join(':');
   const of = (kind: string, phone: string, ...rest: Array<string | number>) => ofId(kind, idOf(phone), ...rest);
+  const messageSequenceOf = (id: string, messageSid: string) => ofId('message-seq', id, messageSid);
+  const inboundDoneOf = (id: string, messageSid: string) => ofId('inbound-done', id, messageSid);
   const ttl: KeyTtlSeconds =
     finished === undefined
       ? DEFAULT_KEY_TTL_SECONDS
@@ -111,11 +113,11 @@ export function redisKeys(
       ].map((kind) => ofId(kind, id)),
     /** The keys one message of a sender keeps once finished (its number, its outcome), by the sender's id. */
     messageKeysOf: (id: string, messageSid: string): string[] => [
-      ofId('message-seq', id, messageSid),
-      ofId('inbound-done', id, messageSid),
+      messageSequenceOf(id, messageSid),
+      inboundDoneOf(id, messageSid),
     ],
     /** The arrival number of one message of the sender named by `id`. */
-    messageSequenceOf: (id: string, messageSid: string) => ofId('message-seq', id, messageSid),
+    messageSequenceOf,
     /** A sender's lane keys by the sender's id (for a job that knows only the id). */
     laneOf: (id: string) => ({
       next: ofId('sender-next', id),
@@ -148,7 +150,7 @@ export function redisKeys(
     /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
     inboundDone: (phone: string, messageSid: string) => of('inbound-done', phone, messageSid),
     /** The same by the sender's id. */
-    inboundDoneOf: (id: string, messageSid: string) => ofId('inbound-done', id, messageSid),
+    inboundDoneOf,
     /** The state and context one turn was first decided with, so a retry decides alike. */
     inboundSnapshot: (phone: string, turnId: string) => of('inbound-snapshot', phone, turnId),
     /** What one turn's effects did so far (hash: effect index -> outcome), so a retry skips them. */

@@ -75,9 +75,14 @@ export async function sendOnce(deps: SendDeps, ledger: SendLedger, message: Outg
 }
 
 /** Adds a sent SID to the recipient's latest sends: bounded and expiring, as only those matter to a recovering send. */
-export function rememberSent(deps: Pick<Deps, 'redis' | 'keys'>, to: string, sid: string): Promise<void> {
+export function rememberSent(
+  deps: Pick<Deps, 'redis' | 'keys'>,
+  to: string,
+  sid: string,
+  at = Date.now(),
+): Promise<void> {
   return rememberSentScript(deps.redis, deps.keys.sentTo(to), {
-    at: Date.now(),
+    at,
     sid,
     keep: SENT_TO_LIMIT,
     ttlSeconds: deps.keys.ttl.sentTo,
