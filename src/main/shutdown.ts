@@ -7,7 +7,11 @@ const SHUTDOWN_BOUND_MS = 25_000;
 
 export type ShutdownStep = { name: string; run: () => Promise<unknown> };
 
-export function onShutdownSignal(logger: Logger, steps: () => ShutdownStep[]): void {
+/**
+ * `steps` is asked for when the signal comes; it may wait, so a process can listen from its very
+ * start and, on a signal during start-up, stop what it started once it has (within the bound).
+ */
+export function onShutdownSignal(logger: Logger, steps: () => ShutdownStep[] | Promise<ShutdownStep[]>): void {
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) {
@@ -22,7 +26,15 @@ export function onShutdownSignal(logger: Logger, steps: () => ShutdownStep[]): v
     }, SHUTDOWN_BOUND_MS);
     timer.unref();
     let failed = false;
-    for (const step of steps()) {
+    let planned: ShutdownStep[];
+    try {
+      planned = await steps();
+    } catch (error) {
+      // Start-up failed; runMain reports it and exits 1.
+      logger.error({ err: (error as Error).message }, 'shutdown during a failed start-up');
+      process.exit(1);
+    }
+    for (const step of planned) {
       try {
         await step.run();
       } catch (error) {

@@ -45,12 +45,14 @@ if (require.main === module) {
     const config = loadConfig();
     const stopTracing = startTracing(config);
     const deps = buildDeps(config, { role: 'web' });
-    const { stop } = await startWeb(deps);
-    onShutdownSignal(deps.logger, () => [
-      ...stop,
+    const starting = startWeb(deps);
+    // Listening before the server is: a SIGTERM right after it starts must not find Node's default.
+    onShutdownSignal(deps.logger, async () => [
+      ...(await starting).stop,
       { name: 'connections', run: () => deps.close() },
       // Last, so the spans of the final requests are sent too.
       { name: 'tracing', run: stopTracing },
     ]);
+    await starting;
   });
 }

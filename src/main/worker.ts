@@ -86,12 +86,14 @@ if (require.main === module) {
     const config = loadConfig();
     const stopTracing = startTracing(config);
     const deps = buildDeps(config, { role: 'worker' });
-    const { stop } = await startWorkerProcess(deps);
-    onShutdownSignal(deps.logger, () => [
-      ...stop,
+    const starting = startWorkerProcess(deps);
+    // Listening before "workers ready" is logged: a SIGTERM right after it must not find Node's default.
+    onShutdownSignal(deps.logger, async () => [
+      ...(await starting).stop,
       { name: 'connections', run: () => deps.close() },
       // Last, so the spans of the final requests and jobs are sent too.
       { name: 'tracing', run: stopTracing },
     ]);
+    await starting;
   });
 }
