@@ -13,9 +13,10 @@
 //   to its maximum, so the limiter is not what is measured. "cores busy" is the CPU time of all
 //   the processes involved (bench/e2e-cpu.js) over the round's wall time, "others" that of
 //   everything else on the machine meanwhile: busy well under 2.0 with others near 0 means the
-//   pipeline waited rather than worked. "CPU ms per message" says where the work went. After
-//   each service round every worker reports its JavaScript heap after a full GC
-//   (bench/heap-probe.js): last / round 1 near 1.0 is flat, a leak grows with every round.
+//   pipeline waited rather than worked. "CPU ms per message" says where the work went. Then
+//   every service worker reports its JavaScript heap after a full GC (bench/heap-probe.js), once
+//   after the measured rounds and once after each of BENCH_HEAP_ROUNDS (2) more service rounds:
+//   last / first near 1.0 is flat, a leak grows with every round.
 // rate: OUTBOUND_MESSAGES_PER_SECOND=BENCH_RATE (100) and BENCH_RATE_SENDERS (2,000) first
 //   messages at once (bench/e2e-rate.js). Read: the replies' arrival times at the stand-in, as
 //   sends per second over the busy period / the limit (target >= 0.95) and the most sends in any
@@ -69,6 +70,7 @@ const { texts } = require(path.join(DIST, 'conversation', 'texts'));
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? 'throughput,rate,journeys,redis,cluster').split(',');
 const SENDERS = Number(process.env.BENCH_SENDERS ?? 200);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 2));
+const HEAP_ROUNDS = Math.max(1, Number(process.env.BENCH_HEAP_ROUNDS ?? 2));
 const RATE = Number(process.env.BENCH_RATE ?? 100);
 const RATE_SENDERS = Number(process.env.BENCH_RATE_SENDERS ?? 2000);
 const FINISHED_TTL = Number(process.env.BENCH_FINISHED_TTL ?? 15);
@@ -155,29 +157,21 @@ async function throughput(run) {
   const baseline = await stack.startStack('baseline', { ...run.common, prefix: `${prefix}-baseline` });
   run.stacks.push(baseline);
   const { service } = run;
-  const line = (label, b, s, heap) =>
+  const line = (label, b, s) =>
     console.log(
       `${label.padEnd(8)} baseline ${(b.messages / b.seconds).toFixed(0).padStart(5)} messages/s (${b.seconds.toFixed(1)} s, ` +
         `${cores(b)})   service ${(s.messages / s.seconds).toFixed(0).padStart(5)} messages/s ` +
-        `(${s.seconds.toFixed(1)} s, ${cores(s)})   ` +
-        `worker heap after GC ${heap.map(mib).join(', ')} MiB`,
+        `(${s.seconds.toFixed(1)} s, ${cores(s)})`,
     );
-  line(
-    'warm-up',
-    await round(run, baseline, phones(SENDERS)),
-    await round(run, service, phones(SENDERS)),
-    await heaps(service),
-  );
+  line('warm-up', await round(run, baseline, phones(SENDERS)), await round(run, service, phones(SENDERS)));
   const totals = { baseline: { seconds: 0, messages: 0, cpu: {} }, service: { seconds: 0, messages: 0, cpu: {} } };
   for (let i = 1; i <= ROUNDS; i++) {
     // Turn about, so a change in what else the machine runs falls on both alike.
     const b = await round(run, baseline, phones(SENDERS));
     const s = await round(run, service, phones(SENDERS));
-    const heap = await heaps(service);
-    run.heaps.push({ label: `round ${i}`, heap });
     accumulate(totals.baseline, b);
     accumulate(totals.service, s);
-    line(`round ${i}`, b, s, heap);
+    line(`round ${i}`, b, s);
   }
   run.lastServiceRound = Date.now();
   const rate = (t) => t.messages / t.seconds;
@@ -201,6 +195,23 @@ async function throughput(run) {
   }
   await stack.stopStack(baseline);
   await deletePrefix(run.redis, baseline.prefix);
+  await heapRounds(run);
+}
+
+/**
+ * The service workers' heap after GC once the measured rounds are over, then after each of
+ * HEAP_ROUNDS more service rounds. Not probed between the measured rounds: the probe's forced
+ * full GC deoptimizes about 300-400 functions of a worker, the baseline's alike (reason "weak
+ * objects" in --log-deopt; a GC V8 starts by itself does not), and the next round would pay to
+ * optimize them again.
+ */
+async function heapRounds(run) {
+  const { service } = run;
+  run.heaps.push({ label: `round ${ROUNDS}`, heap: await heaps(service) });
+  for (let i = 1; i <= HEAP_ROUNDS; i++) {
+    await round(run, service, phones(SENDERS));
+    run.heaps.push({ label: `+${i}`, heap: await heaps(service) });
+  }
 }
 
 async function soak(run) {
