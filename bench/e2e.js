@@ -173,7 +173,6 @@ async function throughput(run) {
     accumulate(totals.service, s);
     line(`round ${i}`, b, s);
   }
-  run.lastServiceRound = Date.now();
   const rate = (t) => t.messages / t.seconds;
   console.log(
     `throughput over the ${ROUNDS} measured rounds: service ${rate(totals.service).toFixed(0)} messages/s, ` +
@@ -201,7 +200,7 @@ async function throughput(run) {
 /**
  * The service workers' heap after GC once the measured rounds are over, then after each of
  * HEAP_ROUNDS more service rounds. Not probed between the measured rounds: the probe's forced
- * full GC deoptimizes about 300-400 functions of a worker, the baseline's alike (reason "weak
+ * full GC deoptimizes about 100 functions of a worker, the baseline's alike (reason "weak
  * objects" in --log-deopt; a GC V8 starts by itself does not), and the next round would pay to
  * optimize them again.
  */
@@ -212,6 +211,7 @@ async function heapRounds(run) {
     await round(run, service, phones(SENDERS));
     run.heaps.push({ label: `+${i}`, heap: await heaps(service) });
   }
+  run.lastServiceRound = Date.now();
 }
 
 async function soak(run) {

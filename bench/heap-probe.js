@@ -6,7 +6,7 @@
 // RSS does not show (V8 and the allocator keep freed pages), and how late the event loop ran
 // since the previous probe (a timer such as the send rate's fires that late). It does nothing in
 // a process started without an IPC channel. A forced full GC costs the process the next moments'
-// work: V8 drops much of its optimized code then (about 300-400 functions in a bench worker,
+// work: V8 drops much of its optimized code then (about 100 functions of a bench worker,
 // reason "weak objects" in --log-deopt; its own GCs do not), so bench:e2e probes outside the
 // rounds it times.
 const { monitorEventLoopDelay } = require('node:perf_hooks');
