@@ -84,6 +84,33 @@ runMain(async () => {
   // Readable lines in a terminal; JSON, as in production, when the output goes to a pipe or file.
   const logger = makeLogger(loaded.logLevel, process.stdout.isTTY ? prettyLogDestination() : undefined);
   const database = new URL(loaded.databaseUrl).pathname.slice(1);
+  const starting = startDevServer(loaded, createDatabase, logger, stateFile, database);
+  // Listening before start-up ends, as web and worker do: a signal meanwhile must not find Node's
+  // default, which would leave the dev server file and the stand-in's port behind.
+  onShutdownSignal(logger, async () => {
+    const { web, worker, stopTwilio, deps, stopTracing } = await starting;
+    return [
+      // First, so `npm run chat` stops finding a server that is going away.
+      { name: 'dev server file', run: () => removeDevServerFile(stateFile) },
+      ...web.stop,
+      ...worker.stop,
+      ...stopTwilio,
+      { name: 'connections', run: () => deps.close() },
+      // Last, so the spans of the shutdown's final jobs are sent too.
+      { name: 'tracing', run: stopTracing },
+    ];
+  });
+  await starting;
+});
+
+/** Everything `npm run dev` runs, in order; what the shutdown stops. */
+async function startDevServer(
+  loaded: Config,
+  createDatabase: string | undefined,
+  logger: Logger,
+  stateFile: string,
+  database: string,
+) {
   if (createDatabase !== undefined && (await createDatabaseIfMissing(loaded.databaseUrl, createDatabase)))
     logger.info({ database }, `created database ${database} for this checkout`);
   migrate(loaded, logger);
@@ -106,14 +133,5 @@ runMain(async () => {
     { redisKeyPrefix: config.redisKeyPrefix, database, stream: config.inboundEvents.stream, stateFile },
     `ready: POST ${config.publicBaseUrl}/webhooks/twilio/whatsapp, or try \`npm run chat\``,
   );
-  onShutdownSignal(logger, () => [
-    // First, so `npm run chat` stops finding a server that is going away.
-    { name: 'dev server file', run: () => removeDevServerFile(stateFile) },
-    ...web.stop,
-    ...worker.stop,
-    ...stopTwilio,
-    { name: 'connections', run: () => deps.close() },
-    // Last, so the spans of the shutdown's final jobs are sent too.
-    { name: 'tracing', run: stopTracing },
-  ]);
-});
+  return { web, worker, stopTwilio, deps, stopTracing };
+}

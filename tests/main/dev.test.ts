@@ -114,6 +114,16 @@ test('on an empty database it migrates, answers a message through the stand-in, 
   expect(dev.output()).not.toContain(PHONE.slice(1));
 }, 90_000);
 
+test('a SIGTERM while it starts stops what started and leaves no dev server file', async () => {
+  const dev = startService('dev', env());
+  // Migrated; the stand-in, web and worker are still to come.
+  await waitForOutput(dev, (output) => output.includes('migrations up to date'), 60_000);
+  dev.child.kill('SIGTERM');
+  expect(await dev.exited).toBe(0);
+  expect(dev.output()).toContain('shutdown complete');
+  expect(existsSync(stateFile)).toBe(false);
+}, 90_000);
+
 test('it refuses to start with NODE_ENV=production', async () => {
   const dev = startService('dev', env({ NODE_ENV: 'production' }));
   expect(await dev.exited).toBe(1);
