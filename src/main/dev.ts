@@ -84,9 +84,9 @@ runMain(async () => {
   // Readable lines in a terminal; JSON, as in production, when the output goes to a pipe or file.
   const logger = makeLogger(loaded.logLevel, process.stdout.isTTY ? prettyLogDestination() : undefined);
   const database = new URL(loaded.databaseUrl).pathname.slice(1);
-  const starting = startDevServer(loaded, createDatabase, logger, stateFile, database);
-  // Listening before start-up ends, as web and worker do: a signal meanwhile must not find Node's
-  // default, which would leave the dev server file and the stand-in's port behind.
+  // Listening before start-up begins, as web and worker do: a signal meanwhile must not find
+  // Node's default, which would leave the dev server file behind. (A signal is handled from the
+  // event loop, so `starting` is set by then.)
   onShutdownSignal(logger, async () => {
     const { web, worker, stopTwilio, deps, stopTracing } = await starting;
     return [
@@ -100,6 +100,7 @@ runMain(async () => {
       { name: 'tracing', run: stopTracing },
     ];
   });
+  const starting = startDevServer(loaded, createDatabase, logger, stateFile, database);
   await starting;
 });
 
