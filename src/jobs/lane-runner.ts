@@ -39,6 +39,11 @@ const PREDECESSOR_CHECK_AFTER_MS = 1_000;
 export const SENDER_LOCK_TTL_MS = 10_000;
 
 export type LaneResult = 'processed' | 'duplicate' | 'late';
+/**
+ * How a message's run in the lane went. `endedAt`: the message ended its conversation (now, or
+ * in an earlier run when this is a duplicate), at this arrival: the sender is to be forgotten.
+ */
+export type LaneRun = { result: LaneResult; endedAt?: number };
 export type Turn = {
   arrival: number;
   late: boolean;
@@ -103,7 +108,7 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
     message: { phone: string; messageSid: string },
     work: LaneWork,
     onGaveUp?: OnGaveUp,
-  ): Promise<LaneResult> {
+  ): Promise<LaneRun> {
     const log = deps.logger.child({ queue: queue.name, jobId: job.id, from: maskPhone(message.phone) });
     const lockToken = randomUUID();
     const timed = { ...message, receivedAtMs: job.timestamp };
@@ -114,7 +119,9 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
       log.warn({ arrival }, 'message had no arrival number; numbered by the worker');
       turn = await takeTurn(deps.redis, deps.keys, timed, lockToken, SENDER_LOCK_TTL_MS);
     }
-    if (turn.kind === 'done') return 'duplicate';
+    // A message that ended its conversation is done, but the erasure after it may not be.
+    if (turn.kind === 'done')
+      return { result: 'duplicate', ...(turn.endedAt !== undefined && { endedAt: turn.endedAt }) };
     if (turn.kind === 'wait') {
       if (Date.now() - job.timestamp >= PREDECESSOR_CHECK_AFTER_MS) await checkPredecessor(message.phone, turn.next);
       return later(job, token);
@@ -145,12 +152,18 @@ export function makeLaneRunner(deps: LaneDeps, queue: Queue, options: { gapWaitM
         inMinute,
         opened: firstReads,
       });
+      // A state deleted is a conversation ended (the machine has no next state).
+      const ended = state?.json === null;
       // Its last replies' SIDs go with the finish.
-      const finished = await finish({ state, result: 'processed', sent: effects.takeUnwrittenSends() });
+      const finished = await finish({
+        state,
+        result: ended ? 'ended' : 'processed',
+        sent: effects.takeUnwrittenSends(),
+      });
       // Our lock lapsed and another run took it: a rerun finds every effect already applied.
       if (!finished.owned) throw new Error('sender lock lost before the message was finished');
       await promoteNext(finished.nextMessageSid);
-      return turn.kind === 'run' ? 'processed' : 'late';
+      return { result: turn.kind === 'run' ? 'processed' : 'late', ...(ended && { endedAt: arrival }) };
     } catch (error) {
       // What the turn sent is written before it stops, as it would have been with its next write.
       await effects.writeSends().catch(() => undefined);

@@ -147,7 +147,7 @@ export function redisKeys(
     senderMinuteOf: (id: string, minute: number) => ofId('sender-minute', id, minute),
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
     senderGaps: (phone: string) => of('sender-gaps', phone),
-    /** Outcome of one inbound message once its turn ended: processed, failed:<g> or rerun:<g>. */
+    /** Outcome of one inbound message once its turn ended: processed, ended, failed:<g> or rerun:<g>. */
     inboundDone: (phone: string, messageSid: string) => of('inbound-done', phone, messageSid),
     /** The same by the sender's id. */
     inboundDoneOf,

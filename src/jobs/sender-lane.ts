@@ -19,8 +19,8 @@ export type Turn =
   | { kind: 'wait'; next: number }
   /** It is this message's turn, but another run holds the sender's lock. */
   | { kind: 'busy'; next: number }
-  /** Already processed (a redelivery or a rerun): nothing to do. */
-  | { kind: 'done' }
+  /** Already processed (a redelivery or a rerun): nothing to do but, when it ended its conversation, erasure. */
+  | { kind: 'done'; endedAt?: number }
   /** No arrival number yet: the webhook's numbering may still be on its way. */
   | { kind: 'unnumbered' }
   /** Behind the lane yet never finished (its gap was skipped): process it now, lock held. */
@@ -76,6 +76,8 @@ export async function takeTurn(
       return { kind: 'run', arrival, inMinute, opened: opened() };
     case 'done':
       return { kind: 'done' };
+    case 'ended':
+      return { kind: 'done', endedAt: arrival };
     case 'unnumbered':
       return { kind: 'unnumbered' };
     case 'wait':
@@ -110,7 +112,8 @@ export function turnId(messageSid: string, generation: number): string {
 export type TurnOutcome = {
   /** The conversation state to keep: a JSON string, null to delete it, undefined to leave it. */
   state: { key: string; json: string | null; ttlSeconds: number } | undefined;
-  result: 'processed' | 'failed';
+  /** 'ended': processed, and the conversation ended (its state deleted); a rerun of the job forgets the sender again. */
+  result: 'processed' | 'ended' | 'failed';
   /** Replies the turn sent whose SIDs are not yet among the sender's recent ones (send-once.ts). */
   sent?: ReadonlyArray<{ at: number; sid: string }>;
 };
@@ -151,7 +154,7 @@ export async function finishTurn(
       token,
       stateJson: state === undefined ? '-' : (state.json ?? ''),
       stateTtlSeconds: state?.ttlSeconds ?? 1,
-      outcome: outcome.result === 'processed' ? 'processed' : `failed:${message.generation}`,
+      outcome: outcome.result === 'failed' ? `failed:${message.generation}` : outcome.result,
       outcomeTtlSeconds: keys.ttl.finishedMessage,
       senderTtlSeconds: keys.ttl.sender,
       receivedAtMs: message.receivedAtMs,

@@ -83,8 +83,9 @@ export type PassengerReport = {
   window: { lastInboundAt: Date | undefined; open: boolean; closesAt: Date | undefined };
   /**
    * The sender's latest messages, newest first (their job records go as they complete): when the
-   * webhook took each, and its outcome while that is kept (1 h): processed, failed:<generation>,
-   * or undefined (not finished yet, or finished longer ago).
+   * webhook took each, and its outcome while that is kept (1 h): processed, ended (it ended the
+   * conversation), failed:<generation>, rerun:<generation>, or undefined (not finished yet, or
+   * finished longer ago).
    */
   messages: Array<{ messageSid: string; receivedAt: Date; outcome: string | undefined }>;
   jobs: JobLine[];

@@ -2,6 +2,7 @@ import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { makeLogger } from '../../src/logger';
 import { makeLaneRunner } from '../../src/jobs/lane-runner';
+import type { TurnOutcome } from '../../src/jobs/sender-lane';
 import { redisKeys } from '../../src/jobs/redis-keys';
 import { QUEUE, queuePrefix } from '../../src/jobs/queues';
 import { recordArrival } from '../../src/jobs/sender-arrival';
@@ -35,8 +36,9 @@ describe('sender lanes', () => {
     redis.disconnect();
   });
 
+  /** `work` may return the conversation state to save: null deletes it (the conversation ended). */
   function start(
-    work: (data: LaneJob, turn: { arrival: number; late: boolean }) => Promise<void>,
+    work: (data: LaneJob, turn: { arrival: number; late: boolean }) => Promise<void | TurnOutcome['state']>,
     options: { gapWaitMs?: number } = {},
   ) {
     const runInLane = makeLaneRunner({ redis, keys: keys(), logger: makeLogger('silent') }, queue, options);
@@ -44,8 +46,7 @@ describe('sender lanes', () => {
       'inbound-messages',
       async (job: Job<LaneJob>, token?: string) =>
         runInLane(job, token, { phone: job.data.phone, messageSid: job.data.sid }, async (turn) => {
-          await work(job.data, turn);
-          return undefined;
+          return (await work(job.data, turn)) ?? undefined;
         }),
       { connection: redis, prefix: queuePrefix(prefix, QUEUE.inbound), concurrency: 8 },
     );
@@ -138,8 +139,37 @@ describe('sender lanes', () => {
       { timeoutMs: 20_000, what: 'the redelivery completed' },
     );
 
-    expect(result).toBe('duplicate');
+    expect(result).toEqual({ result: 'duplicate' });
     expect(runs).toBe(1);
+  });
+
+  it('a message that ended its conversation says so, with its arrival, and again on every redelivery', async () => {
+    const phone = '+447700900026';
+    await arrive(phone, 1);
+    const message = await arrive(phone, 2);
+    let runs = 0;
+    start(async (data) => {
+      runs++;
+      // The second message ends the conversation: its state is deleted.
+      return data.sid === message.sid ? { key: keys().conversation(phone), json: null, ttlSeconds: 60 } : undefined;
+    });
+    const completed = async (jobId: string) =>
+      eventually(
+        async () => {
+          const job = (await queue.getJob(jobId))!;
+          expect(await job.getState()).toBe('completed');
+          return job.returnvalue as unknown;
+        },
+        { timeoutMs: 20_000, what: `${jobId} completed` },
+      );
+    await queue.add('inbound-message', { phone, sid: sid(phone, 1) }, { jobId: sid(phone, 1) });
+    await queue.add('inbound-message', message, { jobId: message.sid });
+
+    expect(await completed(sid(phone, 1))).toEqual({ result: 'processed' });
+    expect(await completed(message.sid)).toEqual({ result: 'processed', endedAt: 2 });
+    await queue.add('inbound-message', message, { jobId: `${message.sid}-again` });
+    expect(await completed(`${message.sid}-again`)).toEqual({ result: 'duplicate', endedAt: 2 });
+    expect(runs).toBe(2);
   });
 
   it('an arrival whose job never comes is skipped after the gap wait, and runs late if it comes after all', async () => {

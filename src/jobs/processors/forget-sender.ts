@@ -5,7 +5,8 @@
 // ending message's, below), found through the sender's list of job ids: no scan of the queues.
 // The ending message's own job does it as soon as its turn is finished; what has to wait (a job
 // of theirs still running, a new turn holding their lane) or fails there is left to a
-// forget-sender job, which looks again until it is done.
+// forget-sender job, which looks again until it is done; when that job cannot be queued either,
+// the ending job fails and its retry, finding its turn over as 'ended', does it.
 //
 // The ending message keeps its number and outcome until they expire (finished-message TTL): a
 // webhook Twilio retries after the erasure (its first answer lost, or a 503 in a Redis failover
@@ -36,20 +37,21 @@ export type ForgetAttempt = { outcome: ForgetResult['outcome'] | 'busy' | 'runni
  * bound of a later look, until the sender's keys go. running: a job is still active, look again.
  * fromEndingJob: called by the ending message's own job, whose record goes as it completes.
  * written: the removal of the others' ids and message keys, sent but not yet confirmed, so the
- * caller's next command goes in the same write.
+ * caller's next command goes in the same write. listed: false when the ending message is no longer
+ * listed: the sender was forgotten already (and what is listed now is a new conversation's).
  */
 async function removeJobsOf(
   deps: Deps,
   ended: ForgetSenderJob,
   fromEndingJob: boolean,
-): Promise<{ removed: number; running: boolean; written: Promise<unknown> }> {
+): Promise<{ listed: boolean; removed: number; running: boolean; written: Promise<unknown> }> {
   const { sender, messageSid: endingSid } = ended;
   const key = deps.keys.senderJobsOf(sender);
   const listed = await deps.redis.zrange(key, '0', '-1', 'WITHSCORES');
   const scores = new Map<string, number>();
   for (let i = 0; i < listed.length; i += 2) scores.set(listed[i]!, Number(listed[i + 1]));
   const listedAt = scores.get(endingSid);
-  if (listedAt === undefined) return { removed: 0, running: false, written: Promise.resolve() }; // already forgotten
+  if (listedAt === undefined) return { listed: false, removed: 0, running: false, written: Promise.resolve() };
   const ids = await notLater(
     deps,
     ended,
@@ -82,7 +84,7 @@ async function removeJobsOf(
     writes.push(deps.redis.zrem(key, ...forgotten));
     if (messageKeys.length > 0) writes.push(deps.redis.del(...messageKeys));
   }
-  return { removed, running, written: Promise.all(writes) };
+  return { listed: true, removed, running, written: Promise.all(writes) };
 }
 
 /**
@@ -110,7 +112,10 @@ export async function forgetSender(
 ): Promise<ForgetAttempt> {
   const { sender, arrival, messageSid } = ended;
   // The sender's jobs first: a job of the ended conversation still running keeps its lane.
-  const { removed: jobs, running, written } = await removeJobsOf(deps, ended, options.fromEndingJob ?? false);
+  const { listed, removed: jobs, running, written } = await removeJobsOf(deps, ended, options.fromEndingJob ?? false);
+  // Forgotten already, by an earlier look or an earlier run of the ending job: the sender's keys
+  // now, if any, are a new conversation's, whose arrival numbers start again from 1.
+  if (!listed) return { outcome: 'forgotten', jobs: 0 };
   if (running) {
     await written;
     return { outcome: 'running', jobs };

@@ -64,8 +64,7 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
     const phone = phoneFromWhatsAppAddress(message.from);
     if (phone === undefined) throw new UnrecoverableError('inbound message from a non-E.164 address');
 
-    let endingArrival: number | undefined;
-    const outcome = await runInLane(
+    const { result: outcome, endedAt } = await runInLane(
       job,
       token,
       { phone, messageSid: message.messageSid },
@@ -87,16 +86,16 @@ export function makeInboundMessageProcessor(deps: TurnDeps) {
           turn.effects.load(),
         ]);
         const next = await converse(message, phone, snapshot, turn.effects, turn.turnId);
-        if (next === undefined) endingArrival = turn.arrival;
         return stateRecord(deps.keys, phone, next);
       },
       ({ turnId }) => apologise(deps, message, turnId),
     );
     // The conversation ended for good (DELETE MY DATA, or NO before registering): forget the
     // sender in Redis too, now if nothing of theirs is still running, else a moment later
-    // (src/jobs/processors/forget-sender.ts).
-    if (endingArrival !== undefined) {
-      const ended = { sender: deps.keys.senderId(phone), arrival: endingArrival, messageSid: message.messageSid };
+    // (src/jobs/processors/forget-sender.ts). When neither can be done (Redis failing), the job
+    // fails and its retry, a duplicate of an ended turn, comes back here.
+    if (endedAt !== undefined) {
+      const ended = { sender: deps.keys.senderId(phone), arrival: endedAt, messageSid: message.messageSid };
       const attempt = await forgetSender(deps, ended, { fromEndingJob: true }).catch((error: unknown) => {
         deps.logger.warn({ jobId: job.id, err: (error as Error).message }, 'could not forget the sender at once');
         return undefined;

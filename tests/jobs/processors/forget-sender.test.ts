@@ -85,4 +85,18 @@ describe('forgetting a sender', () => {
     expect(await t.deps.queues[QUEUE.inbound].getJob(next)).toBeDefined();
     expect(await t.redis.zrange(t.deps.keys.senderJobs(PHONE), '0', '-1')).toEqual([next]);
   });
+
+  it('looking again once they were forgotten keeps the conversation they started since', async () => {
+    const sids = await conversation();
+    expect((await forgetSender(t.deps, ended(sids))).outcome).toBe('forgotten');
+    // They write again: a new lane, numbered from 1 again, below the ended conversation's 3.
+    const next = await receive(t.deps, PHONE, 'Hi again');
+
+    // A rerun of the ending job, or a look of the fallback job, after that.
+    expect(await forgetSender(t.deps, ended(sids))).toEqual({ outcome: 'forgotten', jobs: 0 });
+
+    expect(await t.redis.get(t.deps.keys.senderSequence(PHONE))).toBe('1');
+    expect(await t.redis.zrange(t.deps.keys.senderJobs(PHONE), '0', '-1')).toEqual([next]);
+    expect(await t.deps.queues[QUEUE.inbound].getJob(next)).toBeDefined();
+  });
 });

@@ -1,7 +1,9 @@
 import { receive as receiveMessage } from '../inbound-sender';
 import type { Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { texts } from '../../../src/conversation/texts';
 import * as lane from '../../../src/jobs/sender-lane';
+import * as forgetting from '../../../src/jobs/processors/forget-sender';
 import { JOB, QUEUE } from '../../../src/jobs/queues';
 import { startWorkers, type WorkerHandle } from '../../../src/jobs/register';
 import { findUserByPhone } from '../../../src/repos/users';
@@ -10,6 +12,7 @@ import { TwilioApiError } from '../../../src/twilio/gateway';
 import { makeFakeTwilio, type FakeTwilio } from '../fake-twilio';
 import { makeTestDeps, type TestDeps } from '../test-deps';
 import { eventually } from '../../support/eventually';
+import { scanPrefix } from '../../support/redis';
 
 describe('inbound-message processor', () => {
   let twilio: FakeTwilio;
@@ -191,6 +194,26 @@ describe('inbound-message processor', () => {
     expect(await (await t.deps.queues[QUEUE.inbound].getJob(`${sid}-again`))!.returnvalue).toEqual({
       outcome: 'duplicate',
     });
+  });
+
+  it('an erasure that could be neither done nor queued as the conversation ended is done by the retry', async () => {
+    const phone = '+447700900206';
+    await converse(phone, 'Hi');
+    // Redis fails just as the ending message's turn is over: the erasure and its fallback job.
+    jest.spyOn(forgetting, 'forgetSender').mockRejectedValueOnce(new Error('Connection is closed.'));
+    jest.spyOn(t.deps.queues[QUEUE.senderErasure], 'add').mockRejectedValueOnce(new Error('Connection is closed.'));
+
+    const sid = await receive(phone, 'NO');
+    await finished(sid);
+
+    const job = (await t.deps.queues[QUEUE.inbound].getJob(sid)) as Job;
+    expect(job.attemptsMade).toBe(2);
+    expect(job.returnvalue).toEqual({ outcome: 'duplicate' });
+    expect(repliesTo(phone)).toEqual([texts.welcome, texts.goodbyeNoConsent]);
+    // Forgotten: nothing of the sender's is left but the ending message's number and outcome.
+    const senderId = t.deps.keys.senderId(phone);
+    const left = (await scanPrefix(t.redis as Redis, t.prefix)).filter((key) => key.includes(`{${senderId}}`));
+    expect(left.sort()).toEqual(t.deps.keys.messageKeysOf(senderId, sid).sort());
   });
 
   it('a burst from one sender is answered in order', async () => {
