@@ -40,7 +40,21 @@ describe('claim events from the stream', () => {
     (await h.t.deps.metrics.claimNotifications.get()).values.find(
       (v) => v.labels.outcome === 'skipped' && v.labels.reason === reason,
     )?.value ?? 0;
-  const pending = async () => (await h.t.redis.xpending(h.stream, 'whatsapp-handler'))[0];
+  /**
+   * Every entry appended so far was read by the consumer group and acknowledged. Nothing pending
+   * alone also holds while the next entry is still unread.
+   */
+  const drained = () =>
+    eventually(async () => {
+      const [groups, stream] = await Promise.all([
+        h.t.redis.xinfo('GROUPS', h.stream) as Promise<unknown[][]>,
+        h.t.redis.xinfo('STREAM', h.stream) as Promise<unknown[]>,
+      ]);
+      const field = (list: unknown[], name: string) => list[list.indexOf(name) + 1];
+      const group = groups.find((g) => field(g, 'name') === 'whatsapp-handler')!;
+      expect(field(group, 'last-delivered-id')).toBe(field(stream, 'last-generated-id'));
+      expect(field(group, 'pending')).toBe(0);
+    });
 
   it('moves the journey on, records its history and journey.status_changed, and tells the passenger once', async () => {
     const { phone, userId, journey } = await h.passenger();
@@ -85,8 +99,11 @@ describe('claim events from the stream', () => {
       previous_status: 'received',
     });
     expect(events[2]!.payload).toMatchObject({ cause_event_id: paid, amount_pence: 1250 });
-    expect(await notification(paid)).toEqual({ status: 'sent', skip_reason: null, sent_as: 'text' });
-    await eventually(async () => expect(await pending()).toBe(0));
+    // Marked sent once Twilio answered, just after the message reached it.
+    await eventually(async () =>
+      expect(await notification(paid)).toEqual({ status: 'sent', skip_reason: null, sent_as: 'text' }),
+    );
+    await drained();
   });
 
   it('applies an event delivered twice (same event_id) once, and sends one message', async () => {
@@ -95,7 +112,7 @@ describe('claim events from the stream', () => {
     const payload = { journey_id: journey.id, user_id: userId, reason: 'ticket not valid on this route' };
     await h.publish('claim.rejected', payload, eventId);
     await h.publish('claim.rejected', payload, eventId);
-    await eventually(async () => expect(await pending()).toBe(0));
+    await drained();
     await eventually(async () => expect((await notification(eventId))?.status).toBe('sent'));
     expect(h.messagesTo(phone)).toHaveLength(1);
     expect(h.messagesTo(phone)[0]!.body).toContain('ticket not valid on this route');
@@ -117,7 +134,7 @@ describe('claim events from the stream', () => {
 
     await eventually(() => expect(h.messagesTo(phone)).toHaveLength(1));
     expect(h.messagesTo(phone)[0]!.body).toContain('£9.99');
-    await eventually(async () => expect(await pending()).toBe(0));
+    await drained();
     const kept = await listKeptEvents(h.t.deps.db, 10);
     // Handled several at a time, so kept in any order.
     expect(kept).toHaveLength(5);
@@ -144,7 +161,7 @@ describe('claim events from the stream', () => {
     const { userId, journey } = await h.passenger();
     await h.publish('claim.escalated', { journey_id: journey.id, user_id: userId });
     await h.publish('claim.paid', { journey_id: randomUUID(), user_id: randomUUID(), amount_pence: 500 });
-    await eventually(async () => expect(await pending()).toBe(0));
+    await drained();
     const outcomes = (await h.t.deps.metrics.inboundEvents.get()).values.map((v) => [v.labels.outcome, v.value]);
     expect(outcomes).toEqual(
       expect.arrayContaining([
@@ -164,7 +181,7 @@ describe('claim events from the stream', () => {
     for (const p of [stopped, muted, unverified]) {
       ids.push(await h.publish('claim.paid', { journey_id: p.journey.id, user_id: p.userId, amount_pence: 100 }));
     }
-    await eventually(async () => expect(await pending()).toBe(0));
+    await drained();
     expect(await Promise.all(ids.map(notification))).toEqual([
       { status: 'skipped', skip_reason: 'opted-out', sent_as: null },
       { status: 'skipped', skip_reason: 'notifications-off', sent_as: null },
@@ -187,7 +204,9 @@ describe('claim events from the stream', () => {
       contentVariables: { '1': journey.reference, '2': 'paid £12.34' },
     });
     expect(h.messagesTo(phone)[0]!.body).toBeUndefined();
-    expect(await notification(eventId)).toEqual({ status: 'sent', skip_reason: null, sent_as: 'template' });
+    await eventually(async () =>
+      expect(await notification(eventId)).toEqual({ status: 'sent', skip_reason: null, sent_as: 'template' }),
+    );
   });
 
   it('a free-form text failed with 63016 is sent again as the template, once', async () => {
