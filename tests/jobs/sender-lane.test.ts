@@ -30,16 +30,13 @@ describe('a sender lane in Redis', () => {
   const arrive = (n: number) => recordArrival(redis, keys(), { phone: PHONE, messageSid: sid(n) });
   const take = (n: number, token: string) =>
     takeTurn(redis, keys(), { phone: PHONE, messageSid: sid(n), receivedAtMs: MINUTE }, token, LOCK_MS);
-  const finish = (n: number, token: string) =>
+  const finish = (n: number, token: string, result: 'processed' | 'ended' = 'processed') =>
     finishTurn(
       redis,
       keys(),
       { phone: PHONE, messageSid: sid(n), arrival: n, generation: 0, receivedAtMs: Date.now() },
       token,
-      {
-        state: undefined,
-        result: 'processed',
-      },
+      { state: undefined, result },
     );
 
   it('says a message has no number until its arrival is recorded, then gives its turn', async () => {
@@ -48,6 +45,20 @@ describe('a sender lane in Redis', () => {
     expect(await take(1, 'a')).toEqual({ kind: 'run', arrival: 1, inMinute: 1, opened: FRESH });
     expect(await finish(1, 'a')).toEqual({ owned: true, advanced: true });
     expect(await take(1, 'b')).toEqual({ kind: 'done' });
+  });
+
+  it('says a message that ended its conversation is done, with its arrival while its number is kept', async () => {
+    await arrive(1);
+    await arrive(2);
+    await take(1, 'a');
+    await finish(1, 'a');
+    await take(2, 'a');
+    expect(await finish(2, 'a', 'ended')).toEqual({ owned: true, advanced: true });
+    expect(await take(2, 'b')).toEqual({ kind: 'done', endedAt: 2 });
+    expect(await take(1, 'b')).toEqual({ kind: 'done' });
+
+    await redis.del(keys().messageSequence(PHONE, sid(2)));
+    expect(await take(2, 'b')).toEqual({ kind: 'done' });
   });
 
   it("hands the turn what it starts from: the state, and a crashed first run's snapshot and effects", async () => {

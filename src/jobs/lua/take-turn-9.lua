@@ -6,15 +6,19 @@
 -- ARGV[1] lock token, ARGV[2] lock ttl (ms), ARGV[3] MessageSid, ARGV[4] sender-minute ttl (s)
 -- Returns {kind, next, generation, arrival, inMinute}: kind is run, wait, busy, done, late,
 -- rerun, or unnumbered when the message has no arrival number yet (the webhook's may still be on
--- its way); ended is done for a message that ended its conversation, with its arrival (erasure
--- is done again by a rerun of its job whose first run could not do it). inMinute, for run and late, is how many of the sender's messages of that minute have
--- taken their turn, this one included: a set of MessageSids, so a retried turn counts once.
+-- its way); ended is done for a message that ended its conversation, with its arrival: a rerun
+-- of its job does the erasure its first run could not. inMinute, for run and late, is how many
+-- of the sender's messages of that minute have taken their turn, this one included: a set of
+-- MessageSids, so a retried turn counts once.
 -- Run and late, which hold the lock now, also return what the turn starts from: the state, the
 -- snapshot (false when none) and the effects so far (HGETALL's list).
 local done = redis.call('GET', KEYS[3])
 if done == 'processed' then return {'done', 0, 0, 0, 0} end
 local arrival = redis.call('GET', KEYS[4])
-if done == 'ended' then return {'ended', 0, 0, tonumber(arrival or '0'), 0} end
+if done == 'ended' then
+  if arrival then return {'ended', 0, 0, tonumber(arrival), 0} end
+  return {'done', 0, 0, 0, 0}
+end
 if not arrival then return {'unnumbered', 0, 0, 0, 0} end
 local n = tonumber(arrival)
 if done then
