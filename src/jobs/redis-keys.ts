@@ -131,7 +131,7 @@ export function redisKeys(
     /** Arrival order of one sender's messages. */
     senderSequence: (phone: string) => of('sender-seq', phone),
     /** The arrival number given to one MessageSid of the sender. */
-    messageSequence: (phone: string, messageSid: string) => of('message-seq', phone, messageSid),
+    messageSequence: (phone: string, messageSid: string) => messageSequenceOf(idOf(phone), messageSid),
     /** The next arrival number a sender's worker may process. */
     senderNext: (phone: string) => of('sender-next', phone),
     /** Held while one of the sender's messages is being processed (ms TTL, renewed). */
@@ -148,7 +148,7 @@ export function redisKeys(
     /** Since when a sender's lane has waited for an arrival whose job is missing (hash: n -> ms). */
     senderGaps: (phone: string) => of('sender-gaps', phone),
     /** Outcome of one inbound message once its turn ended: processed, ended, failed:<g> or rerun:<g>. */
-    inboundDone: (phone: string, messageSid: string) => of('inbound-done', phone, messageSid),
+    inboundDone: (phone: string, messageSid: string) => inboundDoneOf(idOf(phone), messageSid),
     /** The same by the sender's id. */
     inboundDoneOf,
     /** The state and context one turn was first decided with, so a retry decides alike. */
